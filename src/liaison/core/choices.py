@@ -1,0 +1,42 @@
+"""Kinds and statuses shared by every domain."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    ICO_OFFICER = "ico_officer", _("International Cooperation Office officer")
+    REQUESTER = "requester", _("Institution requester")
+    COMMISSIONER_OFFICE = "commissioner_office", _("Commissioner General's office")
+    OVERSEAS_OFFICER = "overseas_officer", _("Overseas officer")
+    ANALYST = "analyst", _("Analyst")
+    AUDITOR = "auditor", _("Auditor")
+    PARTNER_LIAISON = "partner_liaison", _("Partner liaison (foreign officer)")
+
+
+class InstitutionKind(models.TextChoices):
+    HEADQUARTERS = "headquarters", _("Headquarters")
+    OFFICE = "office", _("Office or bureau")
+    REGIONAL_AGENCY = "regional_agency", _("Regional police agency")
+    EDUCATION = "education", _("Education and training institution")
+    HOSPITAL = "hospital", _("Hospital")
+    OTHER = "other", _("Other")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    TRANSITION = "transition", _("State changed")
+    VIEW = "view", _("Viewed personal data")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOCKOUT = "lockout", _("Account locked")
+    UNLOCK = "unlock", _("Account unlocked")
+    LOGOUT = "logout", _("Logged out")
+    TOKEN_CREATE = "token_create", _("API token created")
+    TOKEN_REVOKE = "token_revoke", _("API token revoked")
+    ACCESS_DENIED = "access_denied", _("Access refused")

@@ -1,0 +1,148 @@
+"""All-or-nothing imports from CSV or XLSX: every row is validated first; if any row is
+wrong nothing is written and the person gets a row-by-row report to download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+MAX_IMPORT_ROWS = 20_000
+_CSV_ENCODINGS = ("utf-8-sig", "cp949")  # cp949: what Korean spreadsheet programs save
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message is safe to show."""
+
+
+@dataclass
+class RowProblem:
+    row: int  # as the person sees it in their spreadsheet: the header is row 1
+    field: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def report_csv(self) -> str:
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow([_("row"), _("column"), _("problem")])
+        writer.writerows([p.row, p.field, p.message] for p in self.problems)
+        return buffer.getvalue()
+
+
+def read_table(upload: UploadedFile) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX upload as dicts keyed by the lower-cased header."""
+    if upload.size is not None and upload.size > settings.LIAISON_MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("The file is larger than the upload limit."))
+    name = (upload.name or "").lower()
+    data = upload.read()
+    if name.endswith(".xlsx"):
+        rows = _read_xlsx(data)
+    elif name.endswith(".csv"):
+        rows = _read_csv(data)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if not rows:
+        raise ImportFileError(_("The file has no header row."))
+    header = [str(h or "").strip().lower() for h in rows[0]]
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": MAX_IMPORT_ROWS})
+    table = []
+    for values in rows[1:]:
+        cells = ["" if v is None else str(v).strip() for v in values]
+        if any(cells):
+            table.append(dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False)))
+    return table
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if data[:4] == b"PK\x03\x04" or b"\x00" in data[:1024]:
+        raise ImportFileError(_("The file is not a CSV text file; is it a spreadsheet named .csv?"))
+    for encoding in _CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("The CSV file is not in UTF-8 or CP949 text."))
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _read_xlsx(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    if data[:4] != b"PK\x03\x04":
+        raise ImportFileError(_("The file is not an XLSX spreadsheet."))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(_("The XLSX spreadsheet cannot be read.")) from exc
+    sheet = workbook.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def run_import(
+    table: list[dict[str, str]],
+    *,
+    row_form: type[forms.Form],
+    save_row: Callable[[dict], Any],
+    form_kwargs: dict | None = None,
+) -> ImportResult:
+    """Validates every row with `row_form`; writes them all with `save_row` in one
+    transaction only if every row is valid. A failure while saving rolls back every row."""
+    result = ImportResult(rows=len(table))
+    cleaned_rows = []
+    for number, values in enumerate(table, start=2):
+        form = row_form(data=values, **(form_kwargs or {}))
+        if form.is_valid():
+            cleaned_rows.append((number, form.cleaned_data))
+            continue
+        for name, errors in form.errors.items():
+            for message in errors:
+                result.problems.append(RowProblem(number, name if name != "__all__" else "", message))
+    if not result.ok or not table:
+        if not table:
+            result.problems.append(RowProblem(1, "", _("The file has no data rows.")))
+        return result
+    try:
+        with transaction.atomic():
+            for number, data in cleaned_rows:
+                try:
+                    save_row(data)
+                except ValidationError as exc:
+                    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                    for name, messages in by_field.items():
+                        for message in messages:
+                            result.problems.append(RowProblem(number, name, message))
+            if result.problems:
+                raise _RollBack
+    except _RollBack:
+        return result
+    result.created = len(cleaned_rows)
+    return result
+
+
+class _RollBack(Exception):
+    pass

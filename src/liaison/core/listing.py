@@ -1,0 +1,220 @@
+"""List pages: search, filters, sorting, pagination and CSV/XLSX export, the same way on
+every list of the product. A list page describes its columns once; the page and the
+export both come from that description."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_ROW_LIMIT = 100_000
+# Spreadsheet programs run cells that start like a formula; such text is exported quoted.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any
+    value: Callable[[Any], Any] | None = None
+    sort: str | None = None  # the ordering expression, when the column can be sorted
+
+    def read(self, row: Any) -> Any:
+        if self.value is not None:
+            return self.value(row)
+        value = row
+        for part in self.key.split("__"):
+            value = getattr(value, part, None) if value is not None else None
+        return value
+
+
+@dataclass
+class Listing:
+    page: Any
+    form: forms.Form
+    sort: str
+    columns: list[Column]
+    querystring: QueryDict
+    total: int
+    extra: dict = field(default_factory=dict)
+
+    def sort_link(self, column: Column) -> str:
+        query = self.querystring.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{column.key}" if self.sort == column.key else column.key
+        return "?" + query.urlencode()
+
+    def page_link(self, number: int) -> str:
+        query = self.querystring.copy()
+        query["page"] = str(number)
+        return "?" + query.urlencode()
+
+    def export_link(self, fmt: str) -> str:
+        query = self.querystring.copy()
+        query.pop("page", None)
+        query["export"] = fmt
+        return "?" + query.urlencode()
+
+    # Templates cannot call methods with arguments; these expose the links they need.
+    @property
+    def sort_links(self) -> list[tuple[str, str]]:
+        return [(c.key, self.sort_link(c)) for c in self.columns if c.sort]
+
+    @property
+    def export_link_csv(self) -> str:
+        return self.export_link("csv")
+
+    @property
+    def export_link_xlsx(self) -> str:
+        return self.export_link("xlsx")
+
+    @property
+    def previous_link(self) -> str:
+        return self.page_link(self.page.previous_page_number()) if self.page.has_previous() else ""
+
+    @property
+    def next_link(self) -> str:
+        return self.page_link(self.page.next_page_number()) if self.page.has_next() else ""
+
+
+class ListFilterForm(forms.Form):
+    """Base of every list's filter form: a free-text search and a sort key."""
+
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    sort = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+
+
+def search(queryset: QuerySet, text: str, fields: Iterable[str]) -> QuerySet:
+    """Every word must appear in at least one of the fields (case-insensitive)."""
+    for word in text.split():
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def build_listing(
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    form_class: type[ListFilterForm],
+    columns: list[Column],
+    search_fields: Iterable[str],
+    apply_filters: Callable[[QuerySet, dict], QuerySet] | None = None,
+    default_sort: str,
+    per_page: int = 25,
+    form_kwargs: dict | None = None,
+) -> tuple[Listing, QuerySet]:
+    """Validates the filters (a bad value is shown on the form, not a 500), then searches,
+    filters, sorts and paginates. Returns the listing and the full filtered queryset."""
+    from .forms import bootstrapify
+
+    form = bootstrapify(form_class(request.GET or None, **(form_kwargs or {})))
+    data: dict = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+    elif form.is_bound:
+        queryset = queryset.none()
+    bootstrapify(form)  # again, now that errors are known
+    if data.get("q"):
+        queryset = search(queryset, data["q"], search_fields)
+    if apply_filters is not None:
+        queryset = apply_filters(queryset, data)
+    sortable = {c.key: c.sort for c in columns if c.sort}
+    sort = data.get("sort") or default_sort
+    key = sort.lstrip("-")
+    if key not in sortable:
+        sort, key = default_sort, default_sort.lstrip("-")
+    expression = sortable[key]
+    ordering = f"-{expression}" if sort.startswith("-") else expression
+    queryset = queryset.order_by(ordering, "pk")
+    paginator = Paginator(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    listing = Listing(
+        page=page, form=form, sort=sort, columns=columns, querystring=request.GET,
+        total=paginator.count,
+    )
+    return listing, queryset
+
+
+def wants_export(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("export")
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and getattr(value, "hour", None) is not None and value.tzinfo:
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if not isinstance(value, int | float | str):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_response(rows: Iterable[Any], columns: list[Column], *, fmt: str, filename: str) -> HttpResponse:
+    """The rows as a CSV (UTF-8 with BOM, so spreadsheet programs read Hangul) or XLSX file."""
+    header = [str(c.label) for c in columns]
+    body = ([_cell(c.read(row)) for c in columns] for row in rows)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=filename[:31])
+        sheet.append(header)
+        for values in body:
+            sheet.append(values)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(body)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{fmt}"'
+    return response
+
+
+def export_audited(
+    request: HttpRequest, queryset: QuerySet, columns: list[Column], *, fmt: str, filename: str,
+    perm=None,
+) -> HttpResponse:
+    """Exports what the list shows, after checking the right to export, and records it."""
+    from . import audit
+    from .choices import AuditAction
+    from .permissions import Perm, require
+
+    require(request.user, perm or Perm.EXPORT_DATA)
+    rows = list(queryset[:EXPORT_ROW_LIMIT])
+    audit.record(
+        AuditAction.EXPORT,
+        actor=request.user,
+        object_type=f"{queryset.model._meta.app_label}.{queryset.model._meta.model_name}",
+        object_repr=f"{len(rows)} rows, {fmt}",
+        changes={"filters": {k: v for k, v in request.GET.items() if k != "export"}},
+    )
+    return export_response(rows, columns, fmt=fmt, filename=filename)

@@ -1,0 +1,147 @@
+"""Request plumbing: request ids and addresses for the audit trail, structured request
+logs, early refusal of oversized bodies, API tokens, user preferences, login by default."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .audit import RequestContext, reset_request_context, set_request_context
+
+log = logging.getLogger("liaison.request")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def client_address(request: HttpRequest) -> str | None:
+    # Behind a reverse proxy the client is the last address the proxy appended.
+    if settings.PRODUCTION and request.META.get("HTTP_X_FORWARDED_FOR"):
+        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def error_response(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if is_api_request(request):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = set_request_context(
+            RequestContext(
+                ip_address=client_address(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                request_id=request.id,
+            )
+        )
+        started = time.perf_counter()
+        try:
+            response = self._refuse_oversized(request) or self.get_response(request)
+        finally:
+            reset_request_context(token)
+        response["X-Request-ID"] = request.id
+        user = getattr(request, "user", None)
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user": user.get_username() if user is not None and user.is_authenticated else None,
+                "request_id": request.id,
+            },
+        )
+        return response
+
+    def _refuse_oversized(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(request, 400, _("The request has an invalid Content-Length."))
+        limit = settings.LIAISON_MAX_UPLOAD_BYTES
+        if length > limit:
+            return error_response(
+                request,
+                413,
+                _("The upload is too large: %(size)s MB; the limit is %(limit)s MB.")
+                % {"size": round(length / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+            )
+        return None
+
+
+class ApiTokenMiddleware:
+    """Signs in a machine client that presents `Authorization: Bearer <token>` on the API."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        request.api_token = None
+        if is_api_request(request) and header.lower().startswith("bearer "):
+            from .services import api_token_authenticate
+
+            token = api_token_authenticate(raw=header[7:].strip())
+            if token is None:
+                return JsonResponse(
+                    {"detail": _("The API token is invalid, expired or revoked.")}, status=401
+                )
+            request.user = token.user
+            request.api_token = token
+            # A token request carries no cookies, so CSRF protection does not apply to it.
+            request._dont_enforce_csrf_checks = True
+        return self.get_response(request)
+
+
+class UserPreferencesMiddleware:
+    """Speaks the signed-in user's language and shows times in their time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            if user.language in dict(settings.LANGUAGES):
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class LoginRequiredByDefaultMiddleware(LoginRequiredMiddleware):
+    """Every view needs a signed-in user unless marked `login_not_required`; the API answers
+    401 in JSON instead of redirecting to the login page."""
+
+    def handle_no_permission(self, request, view_func):
+        if is_api_request(request):
+            return JsonResponse(
+                {"detail": _("Authentication required: sign in or send an API token.")},
+                status=401,
+            )
+        return super().handle_no_permission(request, view_func)

@@ -1,0 +1,226 @@
+"""Users, institutions at home, API tokens and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuditAction, InstitutionKind, Role
+
+
+class IllustrativeMixin(models.Model):
+    """Marks demo records that are not facts, so the UI can label them."""
+
+    is_illustrative = models.BooleanField(
+        _("illustrative demo data"),
+        default=False,
+        help_text=_("Set on demo records that do not describe real facts."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Institution(IllustrativeMixin, TimestampedModel):
+    """A body of the home agency: headquarters, an office, a regional agency, a school, a hospital."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_ko if (get_language() or "").startswith("ko") else self.name_en
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("An institution cannot be placed under itself.")})
+            ancestor = ancestor.parent
+
+    def subtree_ids(self) -> set[int]:
+        """This institution and every institution below it."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(
+                Institution.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
+            ids.update(frontier)
+        return ids
+
+
+class User(AbstractUser):
+    """A person who signs in: an officer at home or abroad, an analyst, an auditor, a partner liaison."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    partner_body = models.ForeignKey(
+        "partners.PartnerBody",
+        verbose_name=_("partner agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaison_users",
+        help_text=_("For partner liaisons: the foreign agency whose shared records they see."),
+    )
+    language = models.CharField(_("language"), max_length=8, default="ko")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul")
+    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    last_failed_login_at = models.DateTimeField(null=True, blank=True, editable=False)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email", "full_name", "role"]
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.username})" if self.full_name else self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.PARTNER_LIAISON and self.partner_body_id is None:
+            raise ValidationError({"partner_body": _("A partner liaison belongs to a partner agency.")})
+        if self.role not in (Role.PARTNER_LIAISON, Role.ADMINISTRATOR, Role.AUDITOR) and (
+            self.institution_id is None
+        ):
+            raise ValidationError({"institution": _("Staff of the agency belong to an institution.")})
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class ApiToken(models.Model):
+    """A revocable credential for a machine client; only a hash of the secret is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class AuditQuerySet(models.QuerySet):
+    """Refuses bulk edits: the audit trail only grows."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit entries cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("Audit entries cannot be changed.")
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit trail: who did what, when, from where, to which record."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
+    # No database constraint: users are deactivated, never deleted, and the label below
+    # keeps the name readable even if an account were ever removed outside the product.
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        editable=False,
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True, editable=False)
+    actor_role = models.CharField(_("role"), max_length=30, blank=True, editable=False)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices, editable=False)
+    object_type = models.CharField(_("record type"), max_length=100, blank=True, editable=False)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True, editable=False)
+    object_repr = models.CharField(_("record"), max_length=300, blank=True, editable=False)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, editable=False)
+    reason = models.TextField(_("reason"), blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True, editable=False)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True, editable=False)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "at"], name="audit_actor_idx"),
+            models.Index(fields=["action", "at"], name="audit_action_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries cannot be deleted.")

@@ -1,0 +1,66 @@
+"""Who may do what: one table from role to capabilities, checked everywhere through `can`
+and `require`. Object scope (which records) lives in each domain's selectors."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .choices import AuditAction, Role
+
+
+class Perm(StrEnum):
+    VIEW_DIRECTORY = "partners.view"
+    MANAGE_DIRECTORY = "partners.manage"
+    VIEW_CONTACTS = "partners.view_contacts"
+    VIEW_INSTITUTIONS = "core.view_institutions"
+    MANAGE_INSTITUTIONS = "core.manage_institutions"
+    MANAGE_USERS = "core.manage_users"
+    VIEW_AUDIT = "core.view_audit"
+    EXPORT_DATA = "core.export"
+    USE_API_TOKENS = "core.api_tokens"
+
+
+_STAFF_BASICS = {Perm.VIEW_DIRECTORY, Perm.VIEW_INSTITUTIONS, Perm.USE_API_TOKENS}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMINISTRATOR: frozenset(Perm),
+    Role.ICO_OFFICER: frozenset(
+        _STAFF_BASICS | {Perm.MANAGE_DIRECTORY, Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}
+    ),
+    Role.REQUESTER: frozenset(_STAFF_BASICS),
+    Role.COMMISSIONER_OFFICE: frozenset(_STAFF_BASICS | {Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}),
+    Role.OVERSEAS_OFFICER: frozenset(_STAFF_BASICS | {Perm.VIEW_CONTACTS}),
+    Role.ANALYST: frozenset(_STAFF_BASICS | {Perm.EXPORT_DATA}),
+    # The auditor reads the audit trail and nothing else.
+    Role.AUDITOR: frozenset({Perm.VIEW_AUDIT}),
+    # A foreign officer sees only what was shared with their own agency (see selectors).
+    Role.PARTNER_LIAISON: frozenset({Perm.VIEW_DIRECTORY}),
+}
+
+
+def can(user, perm: Perm) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def require(user, perm: Perm) -> None:
+    """Raises PermissionDenied (403) and records the refusal when `user` lacks `perm`."""
+    if not can(user, perm):
+        refuse(user, what=str(perm))
+
+
+def refuse(user, *, what: str):
+    from .audit import record
+
+    record(AuditAction.ACCESS_DENIED, actor=user, object_type=what, reason="permission")
+    raise PermissionDenied(_("Your role does not allow this."))
+
+
+def permissions_of(user) -> list[str]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return sorted(ROLE_PERMISSIONS.get(user.role, frozenset()))

@@ -1,0 +1,103 @@
+"""Reads of the core domain that depend on who asks: dashboards, lists, the institution tree."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+from .listing import Column
+from .models import AuditEvent, Institution, User
+from .permissions import Perm, can
+
+USER_COLUMNS = [
+    Column("username", _("Username"), sort="username"),
+    Column("full_name", _("Full name"), sort="full_name"),
+    Column("role", _("Role"), value=lambda u: u.get_role_display(), sort="role"),
+    Column("institution", _("Institution"), value=lambda u: u.institution or u.partner_body or ""),
+    Column("email", _("E-mail")),
+    Column("is_active", _("Active"), sort="is_active"),
+    Column("last_login", _("Last sign-in"), sort="last_login"),
+]
+
+AUDIT_COLUMNS = [
+    Column("at", _("Time"), sort="at"),
+    Column("actor_label", _("Actor"), sort="actor_label"),
+    Column("actor_role", _("Role")),
+    Column("action", _("Action"), value=lambda e: e.get_action_display(), sort="action"),
+    Column("object_type", _("Record type"), sort="object_type"),
+    Column("object_id", _("Record id")),
+    Column("object_repr", _("Record")),
+    Column("changes", _("Changes"), value=lambda e: e.changes or ""),
+    Column("reason", _("Reason")),
+    Column("ip_address", _("Address")),
+    Column("request_id", _("Request id")),
+]
+
+
+def user_filter(queryset: QuerySet, data: dict) -> QuerySet:
+    if data.get("role"):
+        queryset = queryset.filter(role=data["role"])
+    if data.get("institution"):
+        queryset = queryset.filter(institution__in=data["institution"].subtree_ids())
+    return queryset
+
+
+def audit_filter(queryset: QuerySet, data: dict) -> QuerySet:
+    if data.get("action"):
+        queryset = queryset.filter(action=data["action"])
+    if data.get("object_type"):
+        queryset = queryset.filter(object_type=data["object_type"])
+    if data.get("object_id"):
+        queryset = queryset.filter(object_id=data["object_id"])
+    zone = timezone.get_current_timezone()
+    if data.get("date_from"):
+        start = datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=zone)
+        queryset = queryset.filter(at__gte=start)
+    if data.get("date_to"):
+        end = datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        queryset = queryset.filter(at__lt=end)
+    return queryset
+
+
+def institution_tree() -> list[tuple[Institution, int]]:
+    """Every institution with its depth, parents before children, for an indented list."""
+    institutions = list(Institution.objects.all())
+    children: dict[int | None, list[Institution]] = {}
+    for institution in institutions:
+        children.setdefault(institution.parent_id, []).append(institution)
+    ordered: list[tuple[Institution, int]] = []
+
+    def walk(parent_id, depth):
+        for child in sorted(children.get(parent_id, []), key=lambda i: i.name_en):
+            ordered.append((child, depth))
+            walk(child.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def dashboard_cards(user: User) -> list[dict]:
+    """The home page: one card per domain the user may see; domains not built yet say so."""
+    from liaison.partners.selectors import directory_summary
+
+    cards = []
+    if can(user, Perm.VIEW_DIRECTORY):
+        cards.append({"key": "partners", "title": _("Partner directory"), "summary": directory_summary(user)})
+    for key, title in (("agreements", _("Agreements (MOUs)")), ("cases", _("Cases of nationals abroad")),
+                       ("personnel", _("Overseas personnel")), ("programmes", _("Programmes and multilateral work"))):
+        if user.role not in (Role.AUDITOR, Role.PARTNER_LIAISON):
+            cards.append({"key": key, "title": title, "placeholder": True})
+    if can(user, Perm.VIEW_AUDIT):
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        cards.append({
+            "key": "audit", "title": _("Audit trail"),
+            "summary": {
+                "events_today": AuditEvent.objects.filter(at__gte=today).count(),
+                "failed_logins_today": AuditEvent.objects.filter(at__gte=today, action="login_failed").count(),
+            },
+        })
+    return cards

@@ -1,0 +1,239 @@
+"""Every write of the core domain: sign-in and lockout, users, preferences, API tokens,
+institutions. Each service validates, writes and records its audit entry in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .choices import AuditAction
+from .models import ApiToken, Institution, User
+from .permissions import Perm, require
+
+USER_EDITABLE_FIELDS = [
+    "full_name",
+    "email",
+    "role",
+    "institution_id",
+    "partner_body_id",
+    "language",
+    "time_zone",
+    "is_active",
+]
+
+
+class LoginRefused(Exception):
+    """Sign-in refused; the message is safe to show."""
+
+
+def _lockout_message(user: User) -> str:
+    local = timezone.localtime(user.locked_until)
+    return _("This account is locked after repeated failed sign-ins until %(time)s.") % {
+        "time": local.strftime("%Y-%m-%d %H:%M")
+    }
+
+
+def user_login(*, request, username: str, password: str) -> User:
+    """Checks the password with lockout: repeated failures within the window lock the account."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username__iexact=username).first()
+        if user is not None and user.is_locked:
+            audit.record(AuditAction.LOGIN_FAILED, actor=None, obj=user, reason="locked",
+                         actor_label=username)
+            raise LoginRefused(_lockout_message(user))
+        authenticated = authenticate(request, username=user.username if user else username,
+                                     password=password)
+        if authenticated is None:
+            _register_failure(user, username)
+        else:
+            User.objects.filter(pk=authenticated.pk).update(
+                failed_login_count=0, last_failed_login_at=None, locked_until=None
+            )
+            audit.record(AuditAction.LOGIN, actor=authenticated, obj=authenticated)
+            return authenticated
+    if user is not None:
+        user.refresh_from_db()
+        if user.is_locked:
+            raise LoginRefused(_lockout_message(user))
+    raise LoginRefused(_("The username or password is not correct."))
+
+
+def _register_failure(user: User | None, username: str) -> None:
+    audit.record(AuditAction.LOGIN_FAILED, actor=None, obj=user, actor_label=username[:150],
+                 object_type="" if user else "core.user", object_repr=user and str(user) or username[:150])
+    if user is None:
+        return
+    now = timezone.now()
+    window = timedelta(seconds=settings.LIAISON_LOCKOUT_WINDOW_SECONDS)
+    recent = user.last_failed_login_at is not None and now - user.last_failed_login_at < window
+    user.failed_login_count = user.failed_login_count + 1 if recent else 1
+    user.last_failed_login_at = now
+    if user.failed_login_count >= settings.LIAISON_LOCKOUT_FAILURES:
+        user.locked_until = now + window
+        audit.record(AuditAction.LOCKOUT, actor=None, obj=user, actor_label=username[:150],
+                     reason=f"{user.failed_login_count} failed sign-ins")
+    user.save(update_fields=["failed_login_count", "last_failed_login_at", "locked_until"])
+
+
+def user_logout_recorded(*, user: User) -> None:
+    audit.record(AuditAction.LOGOUT, actor=user, obj=user)
+
+
+@transaction.atomic
+def user_create(*, actor: User, username: str, password: str, **fields) -> User:
+    require(actor, Perm.MANAGE_USERS)
+    user = User(username=username, **fields)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit.record_created(user, actor=actor)
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, **fields) -> User:
+    require(actor, Perm.MANAGE_USERS)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(user, USER_EDITABLE_FIELDS)
+    if user.pk == actor.pk and fields.get("is_active") is False:
+        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean()
+    user.save()
+    audit.record_updated(user, before, actor=actor)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User, user: User, password: str) -> None:
+    if actor.pk != user.pk:
+        require(actor, Perm.MANAGE_USERS)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(AuditAction.UPDATE, actor=actor, obj=user, changes={"password": {"before": "***", "after": "***"}})
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> None:
+    require(actor, Perm.MANAGE_USERS)
+    User.objects.filter(pk=user.pk).update(
+        failed_login_count=0, last_failed_login_at=None, locked_until=None
+    )
+    audit.record(AuditAction.UNLOCK, actor=actor, obj=user)
+
+
+@transaction.atomic
+def user_update_preferences(*, actor: User, language: str | None = None,
+                            time_zone: str | None = None) -> User:
+    """A user's own language and time zone; anyone may change their own."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    before = audit.snapshot(user, ["language", "time_zone"])
+    if language is not None:
+        if language not in dict(settings.LANGUAGES):
+            raise ValidationError({"language": _("Choose Korean or English.")})
+        user.language = language
+    if time_zone is not None:
+        import zoneinfo
+
+        if time_zone not in zoneinfo.available_timezones():
+            raise ValidationError({"time_zone": _("Unknown time zone.")})
+        user.time_zone = time_zone
+    user.save(update_fields=["language", "time_zone"])
+    audit.record_updated(user, before, actor=actor)
+    return user
+
+
+def _hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token; the raw value is returned once and never stored."""
+    require(actor, Perm.USE_API_TOKENS)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, such as the system that uses it.")})
+    if expires_in_days is not None and not 1 <= expires_in_days <= 730:
+        raise ValidationError({"expires_in_days": _("A token lasts from 1 to 730 days.")})
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name[:100],
+        prefix=prefix,
+        token_hash=_hash_token(secret),
+        expires_at=timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    audit.record(AuditAction.TOKEN_CREATE, actor=actor, obj=token)
+    return token, f"lia_{prefix}_{secret}"
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk:
+        require(actor, Perm.MANAGE_USERS)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(AuditAction.TOKEN_REVOKE, actor=actor, obj=token)
+    return token
+
+
+def api_token_authenticate(*, raw: str) -> ApiToken | None:
+    try:
+        marker, prefix, secret = raw.split("_", 2)
+    except ValueError:
+        return None
+    if marker != "lia":
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    if token is None or not hmac.compare_digest(token.token_hash, _hash_token(secret)):
+        return None
+    if not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Record use at most once a minute so a busy client does not write on every request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+INSTITUTION_FIELDS = ["code", "name_ko", "name_en", "kind", "parent_id", "is_active", "is_illustrative"]
+
+
+@transaction.atomic
+def institution_create(*, actor: User, **fields) -> Institution:
+    require(actor, Perm.MANAGE_INSTITUTIONS)
+    institution = Institution(**fields)
+    institution.full_clean()
+    institution.save()
+    audit.record_created(institution, actor=actor)
+    return institution
+
+
+@transaction.atomic
+def institution_update(*, actor: User, institution: Institution, **fields) -> Institution:
+    require(actor, Perm.MANAGE_INSTITUTIONS)
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    before = audit.snapshot(institution, INSTITUTION_FIELDS)
+    for name, value in fields.items():
+        setattr(institution, name, value)
+    institution.full_clean()
+    institution.save()
+    audit.record_updated(institution, before, actor=actor)
+    return institution

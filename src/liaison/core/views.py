@@ -1,0 +1,310 @@
+"""Core pages: sign-in, home, profile and tokens, users, institutions, audit trail, errors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import services
+from .forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    InstitutionForm,
+    LoginForm,
+    PasswordChangeForm,
+    PreferencesForm,
+    UserFilterForm,
+    UserForm,
+    bootstrapify,
+)
+from .listing import build_listing, export_audited, wants_export
+from .middleware import error_response
+from .models import ApiToken, AuditEvent, Institution, User
+from .permissions import Perm, can, require
+from .selectors import AUDIT_COLUMNS, USER_COLUMNS, audit_filter, dashboard_cards, institution_tree, user_filter
+
+
+def _safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    from django.urls import reverse
+
+    return reverse(fallback)
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Puts a service's validation errors on the form's fields (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            name = field.removesuffix("_id")
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_not_required
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: 200 when the application and its database answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 — any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    form = bootstrapify(LoginForm(request.POST or None))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.user_login(request=request, username=form.cleaned_data["username"],
+                                           password=form.cleaned_data["password"])
+            except services.LoginRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                login(request, user)
+                return redirect(_safe_next(request))
+        status = 400
+    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")},
+                  status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    services.user_logout_recorded(user=request.user)
+    logout(request)
+    return redirect("core:login")
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return error_response(request, 400, _("Choose Korean or English."))
+    if request.user.is_authenticated:
+        services.user_update_preferences(actor=request.user, language=language)
+    response = redirect(_safe_next(request))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
+                        samesite="Lax", secure=request.is_secure())
+    return response
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"cards": dashboard_cards(request.user), "active_nav": "home"})
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    preferences = bootstrapify(PreferencesForm(initial={"language": user.language, "time_zone": user.time_zone}))
+    password_form = bootstrapify(PasswordChangeForm(user=user))
+    token_form = bootstrapify(ApiTokenForm())
+    new_token = None
+    status = 200
+    action = request.POST.get("action")
+    if action == "preferences":
+        preferences = bootstrapify(PreferencesForm(request.POST))
+        if preferences.is_valid():
+            services.user_update_preferences(actor=user, **preferences.cleaned_data)
+            messages.success(request, _("Your preferences are saved."))
+            return redirect("core:profile")
+        status = 400
+    elif action == "password":
+        password_form = PasswordChangeForm(request.POST, user=user)
+        if password_form.is_valid():
+            try:
+                services.user_set_password(actor=user, user=user, password=password_form.cleaned_data["new_password"])
+            except ValidationError as error:
+                password_form.add_error("new_password", error.messages)
+            else:
+                from django.contrib.auth import update_session_auth_hash
+
+                update_session_auth_hash(request, user)
+                messages.success(request, _("Your password is changed."))
+                return redirect("core:profile")
+        bootstrapify(password_form)
+        status = 400
+    elif action == "token":
+        token_form = ApiTokenForm(request.POST)
+        if token_form.is_valid():
+            try:
+                _token, new_token = services.api_token_create(actor=user, **token_form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(token_form, error)
+                status = 400
+        else:
+            status = 400
+        bootstrapify(token_form)
+    elif request.method == "POST":
+        return error_response(request, 400, _("Unknown action."))
+    tokens = ApiToken.objects.filter(user=user) if can(user, Perm.USE_API_TOKENS) else ApiToken.objects.none()
+    return render(request, "core/profile.html", {
+        "preferences": preferences, "password_form": password_form, "token_form": token_form,
+        "tokens": tokens, "new_token": new_token, "can_use_tokens": can(user, Perm.USE_API_TOKENS),
+    }, status=status)
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token is revoked; clients using it are refused from now on."))
+    return redirect("core:profile")
+
+
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.MANAGE_USERS)
+    listing, queryset = build_listing(
+        request, User.objects.select_related("institution", "partner_body"),
+        form_class=UserFilterForm, columns=USER_COLUMNS,
+        search_fields=["username", "full_name", "email"], apply_filters=user_filter,
+        default_sort="username",
+    )
+    if fmt := wants_export(request):
+        return export_audited(request, queryset, USER_COLUMNS, fmt=fmt, filename="users")
+    return render(request, "core/user_list.html", {"listing": listing, "can_export": True, "active_nav": "users"})
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, Perm.MANAGE_USERS)
+    user = get_object_or_404(User, pk=pk) if pk else None
+    form = UserForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("username", "password")}
+        try:
+            if user is None:
+                user = services.user_create(actor=request.user, username=form.cleaned_data["username"],
+                                            password=form.cleaned_data["password"], **data)
+                messages.success(request, _("The account is created."))
+            else:
+                services.user_update(actor=request.user, user=user, **data)
+                messages.success(request, _("The account is saved."))
+            return redirect("core:user_list")
+        except ValidationError as error:
+            apply_errors(form, error)
+    bootstrapify(form)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "core/user_form.html", {"form": form, "subject": user, "active_nav": "users"},
+                  status=status)
+
+
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.MANAGE_USERS)
+    user = get_object_or_404(User, pk=pk)
+    services.user_unlock(actor=request.user, user=user)
+    messages.success(request, _("The account is unlocked."))
+    return redirect("core:user_edit", pk=user.pk)
+
+
+@require_GET
+def institution_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW_INSTITUTIONS)
+    return render(request, "core/institution_list.html", {"tree": institution_tree(), "active_nav": "institutions"})
+
+
+@require_GET
+def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.VIEW_INSTITUTIONS)
+    institution = get_object_or_404(Institution.objects.select_related("parent"), pk=pk)
+    return render(request, "core/institution_detail.html", {
+        "institution": institution, "children": institution.children.all(),
+        "staff_count": institution.users.filter(is_active=True).count(), "active_nav": "institutions",
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, Perm.MANAGE_INSTITUTIONS)
+    institution = get_object_or_404(Institution, pk=pk) if pk else None
+    form = InstitutionForm(request.POST or None, instance=institution)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: v for k, v in data.items() if k != "parent"} | {"parent_id": data["parent"] and data["parent"].pk}
+        try:
+            if institution is None:
+                institution = services.institution_create(actor=request.user, **fields)
+            else:
+                institution = services.institution_update(actor=request.user, institution=institution, **fields)
+            messages.success(request, _("The institution is saved."))
+            return redirect("core:institution_detail", pk=institution.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    bootstrapify(form)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "core/institution_form.html",
+                  {"form": form, "institution": institution, "active_nav": "institutions"}, status=status)
+
+
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW_AUDIT)
+    listing, queryset = build_listing(
+        request, AuditEvent.objects.all(), form_class=AuditFilterForm, columns=AUDIT_COLUMNS,
+        search_fields=["actor_label", "object_repr", "object_type", "reason", "request_id"],
+        apply_filters=audit_filter, default_sort="-at", per_page=50,
+    )
+    if fmt := wants_export(request):
+        return export_audited(request, queryset, AUDIT_COLUMNS, fmt=fmt, filename="audit-trail",
+                              perm=Perm.VIEW_AUDIT)
+    return render(request, "core/audit_list.html", {"listing": listing, "can_export": True, "active_nav": "audit"})
+
+
+@require_GET
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.VIEW_AUDIT)
+    event = get_object_or_404(AuditEvent, pk=pk)
+    return render(request, "core/audit_detail.html", {"event": event, "active_nav": "audit"})
+
+
+# Error pages: a clear message, the request id to quote, never a traceback.
+@login_not_required
+def bad_request(request, exception=None):
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exception, RequestDataTooBig):
+        return error_response(request, 413, _("The upload is larger than the limit."))
+    return error_response(request, 400, _("The request could not be understood."))
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    message = str(exception) if isinstance(exception, PermissionDenied) and str(exception) else _(
+        "You do not have access to this page.")
+    return error_response(request, 403, message)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return error_response(request, 404, _("There is no such page or record, or it is not visible to you."))
+
+
+@login_not_required
+def server_error(request):
+    return error_response(request, 500, _("An unexpected error occurred; nothing was saved. "
+                                          "Please try again or report the reference below."))
+

@@ -1,0 +1,2 @@
+def directory_summary(user) -> dict:
+    return {}

@@ -1,0 +1,18 @@
+"""Every URL of the product, included explicitly."""
+
+from django.urls import include, path
+
+from liaison.api import api
+from liaison.core import views as core_views
+
+urlpatterns = [
+    path("", include("liaison.core.urls")),
+    path("partners/", include("liaison.partners.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.health, name="health"),
+]
+
+handler400 = "liaison.core.views.bad_request"
+handler403 = "liaison.core.views.permission_denied"
+handler404 = "liaison.core.views.page_not_found"
+handler500 = "liaison.core.views.server_error"
