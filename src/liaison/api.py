@@ -34,7 +34,9 @@ class SessionOrToken:
                 raise HttpError(415, _("Send the request body as application/json."))
         if getattr(request, "api_token", None) is None and request.method not in SAFE_METHODS:
             if check_csrf(request) is not None:
-                raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header with the session."))
+                raise HttpError(
+                    403, _("CSRF check failed: send the X-CSRFToken header with the session.")
+                )
         return user
 
 
@@ -62,33 +64,45 @@ def _field_name(location: tuple) -> str:
 def on_schema_error(request, exc: NinjaValidationError):
     errors = []
     for error in exc.errors:
-        errors.append({"field": _field_name(tuple(error.get("loc", ()))), "message": error.get("msg", "")})
-    return api.create_response(request, {"detail": _("The request has invalid fields."), "errors": errors},
-                               status=422)
+        errors.append(
+            {"field": _field_name(tuple(error.get("loc", ()))), "message": error.get("msg", "")}
+        )
+    return api.create_response(
+        request, {"detail": _("The request has invalid fields."), "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(ValidationError)
 def on_model_validation_error(request, exc: ValidationError):
     if hasattr(exc, "error_dict"):
-        errors = [{"field": field.removesuffix("_id"), "message": message}
-                  for field, messages in exc.message_dict.items() for message in messages]
+        errors = [
+            {"field": field.removesuffix("_id"), "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
     else:
         errors = [{"field": "", "message": message} for message in exc.messages]
-    return api.create_response(request, {"detail": _("The request has invalid fields."), "errors": errors},
-                               status=422)
+    return api.create_response(
+        request, {"detail": _("The request has invalid fields."), "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
-    return api.create_response(request, {"detail": str(exc) or _("Your role does not allow this.")}, status=403)
+    return api.create_response(
+        request, {"detail": str(exc) or _("Your role does not allow this.")}, status=403
+    )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, {"detail": _("Not found, or not visible to you.")}, status=404)
+    return api.create_response(
+        request, {"detail": _("Not found, or not visible to you.")}, status=404
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(request, {"detail": _("Authentication required: sign in or send an API token.")},
-                               status=401)
+    return api.create_response(
+        request, {"detail": _("Authentication required: sign in or send an API token.")}, status=401
+    )

@@ -14,6 +14,15 @@ from liaison.core.tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    # The manifest is written by collectstatic at install; tests read the source files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings, request):
     # Argon2 is the product's hasher (tested in core/tests/test_auth.py); the rest of the
     # suite hashes faster so that creating personas does not dominate its run time.
@@ -23,21 +32,44 @@ def _fast_password_hashing(settings, request):
 
 @pytest.fixture
 def institutions(db):
-    hq = InstitutionFactory(code="npa-hq", name_en="National Police Agency", name_ko="경찰청",
-                            kind=InstitutionKind.HEADQUARTERS)
-    ico = InstitutionFactory(code="npa-ico", name_en="International Cooperation Office",
-                             name_ko="국제협력관", kind=InstitutionKind.OFFICE, parent=hq)
-    university = InstitutionFactory(code="police-university", name_en="Korean National Police University",
-                                    name_ko="경찰대학", kind=InstitutionKind.EDUCATION, parent=hq)
-    seoul = InstitutionFactory(code="seoul-mpa", name_en="Seoul Metropolitan Police Agency",
-                               name_ko="서울경찰청", kind=InstitutionKind.REGIONAL_AGENCY, parent=hq)
+    hq = InstitutionFactory(
+        code="npa-hq",
+        name_en="National Police Agency",
+        name_ko="경찰청",
+        kind=InstitutionKind.HEADQUARTERS,
+    )
+    ico = InstitutionFactory(
+        code="npa-ico",
+        name_en="International Cooperation Office",
+        name_ko="국제협력관",
+        kind=InstitutionKind.OFFICE,
+        parent=hq,
+    )
+    university = InstitutionFactory(
+        code="police-university",
+        name_en="Korean National Police University",
+        name_ko="경찰대학",
+        kind=InstitutionKind.EDUCATION,
+        parent=hq,
+    )
+    seoul = InstitutionFactory(
+        code="seoul-mpa",
+        name_en="Seoul Metropolitan Police Agency",
+        name_ko="서울경찰청",
+        kind=InstitutionKind.REGIONAL_AGENCY,
+        parent=hq,
+    )
     return SimpleNamespace(hq=hq, ico=ico, university=university, seoul=seoul)
 
 
 @pytest.fixture
 def cambodia_police(db):
-    return PartnerBodyFactory(name_en="Cambodian National Police", name_ko="캄보디아 국가경찰",
-                              abbreviation="CNP", country=CountryFactory())
+    return PartnerBodyFactory(
+        name_en="Cambodian National Police",
+        name_ko="캄보디아 국가경찰",
+        abbreviation="CNP",
+        country=CountryFactory(),
+    )
 
 
 @pytest.fixture
@@ -50,13 +82,23 @@ def personas(institutions, cambodia_police):
         admin=UserFactory(username="admin", role=Role.ADMINISTRATOR, institution=i.hq),
         ico=UserFactory(username="ico", role=Role.ICO_OFFICER, institution=i.ico),
         requester=UserFactory(username="requester", role=Role.REQUESTER, institution=i.university),
-        commissioner=UserFactory(username="commissioner", role=Role.COMMISSIONER_OFFICE, institution=i.hq),
-        overseas=UserFactory(username="overseas", role=Role.OVERSEAS_OFFICER, institution=i.ico,
-                             time_zone="Asia/Phnom_Penh"),
+        commissioner=UserFactory(
+            username="commissioner", role=Role.COMMISSIONER_OFFICE, institution=i.hq
+        ),
+        overseas=UserFactory(
+            username="overseas",
+            role=Role.OVERSEAS_OFFICER,
+            institution=i.ico,
+            time_zone="Asia/Phnom_Penh",
+        ),
         analyst=UserFactory(username="analyst", role=Role.ANALYST, institution=i.ico),
         auditor=UserFactory(username="auditor", role=Role.AUDITOR, institution=None),
-        partner=UserFactory(username="partner", role=Role.PARTNER_LIAISON, institution=None,
-                            partner_body=cambodia_police),
+        partner=UserFactory(
+            username="partner",
+            role=Role.PARTNER_LIAISON,
+            institution=None,
+            partner_body=cambodia_police,
+        ),
         outsider=UserFactory(username="outsider", role=Role.REQUESTER, institution=i.seoul),
     )
 

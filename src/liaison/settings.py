@@ -61,7 +61,9 @@ ALLOWED_HOSTS = env_list(
     "LIAISON_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("LIAISON_ALLOWED_HOSTS must be set when LIAISON_DEPLOYMENT=production")
+    raise ImproperlyConfigured(
+        "LIAISON_ALLOWED_HOSTS must be set when LIAISON_DEPLOYMENT=production"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("LIAISON_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -123,7 +125,8 @@ if PRODUCTION and not DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL must be set when LIAISON_DEPLOYMENT=production")
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL or f"sqlite:///{_sqlite_path}", conn_max_age=env_int("LIAISON_DB_CONN_MAX_AGE", 60)
+        DATABASE_URL or f"sqlite:///{_sqlite_path}",
+        conn_max_age=env_int("LIAISON_DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -152,7 +155,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -52,10 +52,16 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+# Never copied into the audit trail, even as a hash.
+SECRET_FIELDS = {"password", "token_hash"}
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The concrete field values of a record, as JSON-ready data, for before/after."""
     names = fields or [
-        f.attname for f in obj._meta.concrete_fields if f.name not in ("created_at", "updated_at")
+        f.attname
+        for f in obj._meta.concrete_fields
+        if f.name not in ("created_at", "updated_at") and f.name not in SECRET_FIELDS
     ]
     return {name: _json_value(getattr(obj, name)) for name in names}
 
@@ -113,7 +119,9 @@ def record_created(obj: models.Model, *, actor, reason: str = "") -> AuditEvent:
     )
 
 
-def record_updated(obj: models.Model, before: dict, *, actor, reason: str = "") -> AuditEvent | None:
+def record_updated(
+    obj: models.Model, before: dict, *, actor, reason: str = ""
+) -> AuditEvent | None:
     """An update entry with only what changed; nothing is written when nothing changed."""
     changes = diff(before, snapshot(obj, list(before)))
     if not changes:

@@ -8,17 +8,48 @@ from .permissions import Perm, can
 def navigation(user) -> list[dict]:
     """The domains in the navigation bar, each shown only to those who may open it."""
     items = [
-        {"label": _("Home"), "url": reverse("core:home"), "icon": "house", "show": True, "key": "home"},
-        {"label": _("Agreements"), "url": reverse("core:home") + "#agreements", "icon": "file-earmark-text",
-         "show": False, "key": "agreements"},
-        {"label": _("Partners"), "url": reverse("partners:body_list"), "icon": "globe2",
-         "show": can(user, Perm.VIEW_DIRECTORY), "key": "partners"},
-        {"label": _("Institutions"), "url": reverse("core:institution_list"), "icon": "diagram-3",
-         "show": can(user, Perm.VIEW_INSTITUTIONS), "key": "institutions"},
-        {"label": _("Users"), "url": reverse("core:user_list"), "icon": "people",
-         "show": can(user, Perm.MANAGE_USERS), "key": "users"},
-        {"label": _("Audit trail"), "url": reverse("core:audit_list"), "icon": "journal-check",
-         "show": can(user, Perm.VIEW_AUDIT), "key": "audit"},
+        {
+            "label": _("Home"),
+            "url": reverse("core:home"),
+            "icon": "house",
+            "show": True,
+            "key": "home",
+        },
+        {
+            "label": _("Agreements"),
+            "url": reverse("core:home") + "#agreements",
+            "icon": "file-earmark-text",
+            "show": False,
+            "key": "agreements",
+        },
+        {
+            "label": _("Partners"),
+            "url": reverse("partners:body_list"),
+            "icon": "globe2",
+            "show": can(user, Perm.VIEW_DIRECTORY),
+            "key": "partners",
+        },
+        {
+            "label": _("Institutions"),
+            "url": reverse("core:institution_list"),
+            "icon": "diagram-3",
+            "show": can(user, Perm.VIEW_INSTITUTIONS),
+            "key": "institutions",
+        },
+        {
+            "label": _("Users"),
+            "url": reverse("core:user_list"),
+            "icon": "people",
+            "show": can(user, Perm.MANAGE_USERS),
+            "key": "users",
+        },
+        {
+            "label": _("Audit trail"),
+            "url": reverse("core:audit_list"),
+            "icon": "journal-check",
+            "show": can(user, Perm.VIEW_AUDIT),
+            "key": "audit",
+        },
     ]
     return [item for item in items if item["show"]]
 

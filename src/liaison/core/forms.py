@@ -15,10 +15,16 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), max_length=256,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class PreferencesForm(forms.Form):
@@ -28,9 +34,14 @@ class PreferencesForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     current_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput)
-    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput,
-                                   help_text=password_validators_help_text_html)
-    confirm_password = forms.CharField(label=_("Repeat the new password"), widget=forms.PasswordInput)
+    new_password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput,
+        help_text=password_validators_help_text_html,
+    )
+    confirm_password = forms.CharField(
+        label=_("Repeat the new password"), widget=forms.PasswordInput
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,22 +60,41 @@ class PasswordChangeForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100,
-                           help_text=_("What uses the token, e.g. 'reporting server'."))
-    expires_in_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=730,
-                                         required=False, initial=90)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What uses the token, e.g. 'reporting server'."),
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=730, required=False, initial=90
+    )
 
 
 class UserForm(forms.ModelForm):
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, required=False,
-                               help_text=password_validators_help_text_html)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        required=False,
+        help_text=password_validators_help_text_html,
+    )
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "email", "role", "institution", "partner_body",
-                  "language", "time_zone", "is_active"]
-        widgets = {"language": forms.Select(choices=settings.LANGUAGES),
-                   "time_zone": forms.Select(choices=time_zone_choices())}
+        fields = [
+            "username",
+            "full_name",
+            "email",
+            "role",
+            "institution",
+            "partner_body",
+            "language",
+            "time_zone",
+            "is_active",
+        ]
+        widgets = {
+            "language": forms.Select(choices=settings.LANGUAGES),
+            "time_zone": forms.Select(choices=time_zone_choices()),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,18 +112,29 @@ class InstitutionForm(forms.ModelForm):
 
 
 class UserFilterForm(ListFilterForm):
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
-    institution = forms.ModelChoiceField(label=_("Institution"), required=False,
-                                         queryset=Institution.objects.all(), empty_label=_("All"))
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        required=False,
+        queryset=Institution.objects.all(),
+        empty_label=_("All"),
+    )
 
 
 class AuditFilterForm(ListFilterForm):
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("All actions")), *AuditAction.choices])
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *AuditAction.choices]
+    )
     object_type = forms.CharField(label=_("Record type"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -106,8 +147,11 @@ def bootstrapify(form: forms.Form) -> forms.Form:
     """Adds Bootstrap's classes so every form looks the same, with errors on their field."""
     for name, field in form.fields.items():
         widget = field.widget
-        base = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
-            "form-select" if isinstance(widget, forms.Select) else "form-control")
+        base = (
+            "form-check-input"
+            if isinstance(widget, forms.CheckboxInput)
+            else ("form-select" if isinstance(widget, forms.Select) else "form-control")
+        )
         if isinstance(form, ListFilterForm) and base != "form-check-input":
             base += f" {base}-sm"
         invalid = " is-invalid" if form.is_bound and name in form.errors else ""

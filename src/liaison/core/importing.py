@@ -121,7 +121,9 @@ def run_import(
             continue
         for name, errors in form.errors.items():
             for message in errors:
-                result.problems.append(RowProblem(number, name if name != "__all__" else "", message))
+                result.problems.append(
+                    RowProblem(number, name if name != "__all__" else "", message)
+                )
     if not result.ok or not table:
         if not table:
             result.problems.append(RowProblem(1, "", _("The file has no data rows.")))
@@ -132,7 +134,9 @@ def run_import(
                 try:
                     save_row(data)
                 except ValidationError as exc:
-                    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                    by_field = (
+                        exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                    )
                     for name, messages in by_field.items():
                         for message in messages:
                             result.problems.append(RowProblem(number, name, message))

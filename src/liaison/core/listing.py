@@ -144,7 +144,11 @@ def build_listing(
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     listing = Listing(
-        page=page, form=form, sort=sort, columns=columns, querystring=request.GET,
+        page=page,
+        form=form,
+        sort=sort,
+        columns=columns,
+        querystring=request.GET,
         total=paginator.count,
     )
     return listing, queryset
@@ -169,7 +173,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def export_response(rows: Iterable[Any], columns: list[Column], *, fmt: str, filename: str) -> HttpResponse:
+def export_response(
+    rows: Iterable[Any], columns: list[Column], *, fmt: str, filename: str
+) -> HttpResponse:
     """The rows as a CSV (UTF-8 with BOM, so spreadsheet programs read Hangul) or XLSX file."""
     header = [str(c.label) for c in columns]
     body = ([_cell(c.read(row)) for c in columns] for row in rows)
@@ -200,7 +206,12 @@ def export_response(rows: Iterable[Any], columns: list[Column], *, fmt: str, fil
 
 
 def export_audited(
-    request: HttpRequest, queryset: QuerySet, columns: list[Column], *, fmt: str, filename: str,
+    request: HttpRequest,
+    queryset: QuerySet,
+    columns: list[Column],
+    *,
+    fmt: str,
+    filename: str,
     perm=None,
 ) -> HttpResponse:
     """Exports what the list shows, after checking the right to export, and records it."""
@@ -215,6 +226,7 @@ def export_audited(
         actor=request.user,
         object_type=f"{queryset.model._meta.app_label}.{queryset.model._meta.model_name}",
         object_repr=f"{len(rows)} rows, {fmt}",
-        changes={"filters": {k: v for k, v in request.GET.items() if k != "export"}},
+        reason="filters: "
+        + ("&".join(f"{k}={v}" for k, v in request.GET.items() if k != "export") or "none"),
     )
     return export_response(rows, columns, fmt=fmt, filename=filename)

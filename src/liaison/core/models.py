@@ -67,7 +67,9 @@ class Institution(IllustrativeMixin, TimestampedModel):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("An institution cannot be placed under itself.")})
+                raise ValidationError(
+                    {"parent": _("An institution cannot be placed under itself.")}
+                )
             ancestor = ancestor.parent
 
     def subtree_ids(self) -> set[int]:
@@ -124,11 +126,15 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         if self.role == Role.PARTNER_LIAISON and self.partner_body_id is None:
-            raise ValidationError({"partner_body": _("A partner liaison belongs to a partner agency.")})
+            raise ValidationError(
+                {"partner_body": _("A partner liaison belongs to a partner agency.")}
+            )
         if self.role not in (Role.PARTNER_LIAISON, Role.ADMINISTRATOR, Role.AUDITOR) and (
             self.institution_id is None
         ):
-            raise ValidationError({"institution": _("Staff of the agency belong to an institution.")})
+            raise ValidationError(
+                {"institution": _("Staff of the agency belong to an institution.")}
+            )
 
     @property
     def is_locked(self) -> bool:
@@ -192,7 +198,9 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True, editable=False)
     actor_role = models.CharField(_("role"), max_length=30, blank=True, editable=False)
-    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices, editable=False)
+    action = models.CharField(
+        _("action"), max_length=30, choices=AuditAction.choices, editable=False
+    )
     object_type = models.CharField(_("record type"), max_length=100, blank=True, editable=False)
     object_id = models.CharField(_("record id"), max_length=64, blank=True, editable=False)
     object_repr = models.CharField(_("record"), max_length=300, blank=True, editable=False)

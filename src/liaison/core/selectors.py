@@ -58,7 +58,9 @@ def audit_filter(queryset: QuerySet, data: dict) -> QuerySet:
         start = datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=zone)
         queryset = queryset.filter(at__gte=start)
     if data.get("date_to"):
-        end = datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        end = datetime.datetime.combine(
+            data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
         queryset = queryset.filter(at__lt=end)
     return queryset
 
@@ -86,18 +88,29 @@ def dashboard_cards(user: User) -> list[dict]:
 
     cards = []
     if can(user, Perm.VIEW_DIRECTORY):
-        cards.append({"key": "partners", "title": _("Partner directory"), "summary": directory_summary(user)})
-    for key, title in (("agreements", _("Agreements (MOUs)")), ("cases", _("Cases of nationals abroad")),
-                       ("personnel", _("Overseas personnel")), ("programmes", _("Programmes and multilateral work"))):
+        cards.append(
+            {"key": "partners", "title": _("Partner directory"), "summary": directory_summary(user)}
+        )
+    for key, title in (
+        ("agreements", _("Agreements (MOUs)")),
+        ("cases", _("Cases of nationals abroad")),
+        ("personnel", _("Overseas personnel")),
+        ("programmes", _("Programmes and multilateral work")),
+    ):
         if user.role not in (Role.AUDITOR, Role.PARTNER_LIAISON):
             cards.append({"key": key, "title": title, "placeholder": True})
     if can(user, Perm.VIEW_AUDIT):
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        cards.append({
-            "key": "audit", "title": _("Audit trail"),
-            "summary": {
-                "events_today": AuditEvent.objects.filter(at__gte=today).count(),
-                "failed_logins_today": AuditEvent.objects.filter(at__gte=today, action="login_failed").count(),
-            },
-        })
+        cards.append(
+            {
+                "key": "audit",
+                "title": _("Audit trail"),
+                "summary": {
+                    "events_today": AuditEvent.objects.filter(at__gte=today).count(),
+                    "failed_logins_today": AuditEvent.objects.filter(
+                        at__gte=today, action="login_failed"
+                    ).count(),
+                },
+            }
+        )
     return cards

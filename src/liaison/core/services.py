@@ -49,11 +49,17 @@ def user_login(*, request, username: str, password: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()
         if user is not None and user.is_locked:
-            audit.record(AuditAction.LOGIN_FAILED, actor=None, obj=user, reason="locked",
-                         actor_label=username)
+            audit.record(
+                AuditAction.LOGIN_FAILED,
+                actor=None,
+                obj=user,
+                reason="locked",
+                actor_label=username,
+            )
             raise LoginRefused(_lockout_message(user))
-        authenticated = authenticate(request, username=user.username if user else username,
-                                     password=password)
+        authenticated = authenticate(
+            request, username=user.username if user else username, password=password
+        )
         if authenticated is None:
             _register_failure(user, username)
         else:
@@ -70,8 +76,14 @@ def user_login(*, request, username: str, password: str) -> User:
 
 
 def _register_failure(user: User | None, username: str) -> None:
-    audit.record(AuditAction.LOGIN_FAILED, actor=None, obj=user, actor_label=username[:150],
-                 object_type="" if user else "core.user", object_repr=user and str(user) or username[:150])
+    audit.record(
+        AuditAction.LOGIN_FAILED,
+        actor=None,
+        obj=user,
+        actor_label=username[:150],
+        object_type="" if user else "core.user",
+        object_repr=user and str(user) or username[:150],
+    )
     if user is None:
         return
     now = timezone.now()
@@ -81,8 +93,13 @@ def _register_failure(user: User | None, username: str) -> None:
     user.last_failed_login_at = now
     if user.failed_login_count >= settings.LIAISON_LOCKOUT_FAILURES:
         user.locked_until = now + window
-        audit.record(AuditAction.LOCKOUT, actor=None, obj=user, actor_label=username[:150],
-                     reason=f"{user.failed_login_count} failed sign-ins")
+        audit.record(
+            AuditAction.LOCKOUT,
+            actor=None,
+            obj=user,
+            actor_label=username[:150],
+            reason=f"{user.failed_login_count} failed sign-ins",
+        )
     user.save(update_fields=["failed_login_count", "last_failed_login_at", "locked_until"])
 
 
@@ -90,11 +107,18 @@ def user_logout_recorded(*, user: User) -> None:
     audit.record(AuditAction.LOGOUT, actor=user, obj=user)
 
 
+def _validate_new_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+
+
 @transaction.atomic
 def user_create(*, actor: User, username: str, password: str, **fields) -> User:
     require(actor, Perm.MANAGE_USERS)
     user = User(username=username, **fields)
-    validate_password(password, user)
+    _validate_new_password(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -121,10 +145,15 @@ def user_update(*, actor: User, user: User, **fields) -> User:
 def user_set_password(*, actor: User, user: User, password: str) -> None:
     if actor.pk != user.pk:
         require(actor, Perm.MANAGE_USERS)
-    validate_password(password, user)
+    _validate_new_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(AuditAction.UPDATE, actor=actor, obj=user, changes={"password": {"before": "***", "after": "***"}})
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        obj=user,
+        changes={"password": {"before": "***", "after": "***"}},
+    )
 
 
 @transaction.atomic
@@ -137,8 +166,9 @@ def user_unlock(*, actor: User, user: User) -> None:
 
 
 @transaction.atomic
-def user_update_preferences(*, actor: User, language: str | None = None,
-                            time_zone: str | None = None) -> User:
+def user_update_preferences(
+    *, actor: User, language: str | None = None, time_zone: str | None = None
+) -> User:
     """A user's own language and time zone; anyone may change their own."""
     user = User.objects.select_for_update().get(pk=actor.pk)
     before = audit.snapshot(user, ["language", "time_zone"])
@@ -162,12 +192,16 @@ def _hash_token(secret: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: User, name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
     require(actor, Perm.USE_API_TOKENS)
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": _("Give the token a name, such as the system that uses it.")})
+        raise ValidationError(
+            {"name": _("Give the token a name, such as the system that uses it.")}
+        )
     if expires_in_days is not None and not 1 <= expires_in_days <= 730:
         raise ValidationError({"expires_in_days": _("A token lasts from 1 to 730 days.")})
     prefix = secrets.token_hex(4)
@@ -213,7 +247,15 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     return token
 
 
-INSTITUTION_FIELDS = ["code", "name_ko", "name_en", "kind", "parent_id", "is_active", "is_illustrative"]
+INSTITUTION_FIELDS = [
+    "code",
+    "name_ko",
+    "name_en",
+    "kind",
+    "parent_id",
+    "is_active",
+    "is_illustrative",
+]
 
 
 @transaction.atomic

@@ -30,12 +30,21 @@ from .listing import build_listing, export_audited, wants_export
 from .middleware import error_response
 from .models import ApiToken, AuditEvent, Institution, User
 from .permissions import Perm, can, require
-from .selectors import AUDIT_COLUMNS, USER_COLUMNS, audit_filter, dashboard_cards, institution_tree, user_filter
+from .selectors import (
+    AUDIT_COLUMNS,
+    USER_COLUMNS,
+    audit_filter,
+    dashboard_cards,
+    institution_tree,
+    user_filter,
+)
 
 
 def _safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     from django.urls import reverse
 
@@ -75,16 +84,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                user = services.user_login(request=request, username=form.cleaned_data["username"],
-                                           password=form.cleaned_data["password"])
+                user = services.user_login(
+                    request=request,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                )
             except services.LoginRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
                 login(request, user)
                 return redirect(_safe_next(request))
         status = 400
-    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")},
-                  status=status)
+    return render(
+        request,
+        "core/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
 
 
 @require_POST
@@ -105,20 +121,29 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.user_update_preferences(actor=request.user, language=language)
     response = redirect(_safe_next(request))
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
-                        samesite="Lax", secure=request.is_secure())
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
     return response
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"cards": dashboard_cards(request.user), "active_nav": "home"})
+    return render(
+        request, "core/home.html", {"cards": dashboard_cards(request.user), "active_nav": "home"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    preferences = bootstrapify(PreferencesForm(initial={"language": user.language, "time_zone": user.time_zone}))
+    preferences = bootstrapify(
+        PreferencesForm(initial={"language": user.language, "time_zone": user.time_zone})
+    )
     password_form = bootstrapify(PasswordChangeForm(user=user))
     token_form = bootstrapify(ApiTokenForm())
     new_token = None
@@ -135,7 +160,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         password_form = PasswordChangeForm(request.POST, user=user)
         if password_form.is_valid():
             try:
-                services.user_set_password(actor=user, user=user, password=password_form.cleaned_data["new_password"])
+                services.user_set_password(
+                    actor=user, user=user, password=password_form.cleaned_data["new_password"]
+                )
             except ValidationError as error:
                 password_form.add_error("new_password", error.messages)
             else:
@@ -159,11 +186,24 @@ def profile(request: HttpRequest) -> HttpResponse:
         bootstrapify(token_form)
     elif request.method == "POST":
         return error_response(request, 400, _("Unknown action."))
-    tokens = ApiToken.objects.filter(user=user) if can(user, Perm.USE_API_TOKENS) else ApiToken.objects.none()
-    return render(request, "core/profile.html", {
-        "preferences": preferences, "password_form": password_form, "token_form": token_form,
-        "tokens": tokens, "new_token": new_token, "can_use_tokens": can(user, Perm.USE_API_TOKENS),
-    }, status=status)
+    tokens = (
+        ApiToken.objects.filter(user=user)
+        if can(user, Perm.USE_API_TOKENS)
+        else ApiToken.objects.none()
+    )
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "preferences": preferences,
+            "password_form": password_form,
+            "token_form": token_form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "can_use_tokens": can(user, Perm.USE_API_TOKENS),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -178,14 +218,21 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     listing, queryset = build_listing(
-        request, User.objects.select_related("institution", "partner_body"),
-        form_class=UserFilterForm, columns=USER_COLUMNS,
-        search_fields=["username", "full_name", "email"], apply_filters=user_filter,
+        request,
+        User.objects.select_related("institution", "partner_body"),
+        form_class=UserFilterForm,
+        columns=USER_COLUMNS,
+        search_fields=["username", "full_name", "email"],
+        apply_filters=user_filter,
         default_sort="username",
     )
     if fmt := wants_export(request):
         return export_audited(request, queryset, USER_COLUMNS, fmt=fmt, filename="users")
-    return render(request, "core/user_list.html", {"listing": listing, "can_export": True, "active_nav": "users"})
+    return render(
+        request,
+        "core/user_list.html",
+        {"listing": listing, "can_export": True, "active_nav": "users"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,8 +244,12 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("username", "password")}
         try:
             if user is None:
-                user = services.user_create(actor=request.user, username=form.cleaned_data["username"],
-                                            password=form.cleaned_data["password"], **data)
+                user = services.user_create(
+                    actor=request.user,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                    **data,
+                )
                 messages.success(request, _("The account is created."))
             else:
                 services.user_update(actor=request.user, user=user, **data)
@@ -208,8 +259,12 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             apply_errors(form, error)
     bootstrapify(form)
     status = 400 if request.method == "POST" else 200
-    return render(request, "core/user_form.html", {"form": form, "subject": user, "active_nav": "users"},
-                  status=status)
+    return render(
+        request,
+        "core/user_form.html",
+        {"form": form, "subject": user, "active_nav": "users"},
+        status=status,
+    )
 
 
 @require_POST
@@ -224,17 +279,27 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def institution_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_INSTITUTIONS)
-    return render(request, "core/institution_list.html", {"tree": institution_tree(), "active_nav": "institutions"})
+    return render(
+        request,
+        "core/institution_list.html",
+        {"tree": institution_tree(), "active_nav": "institutions"},
+    )
 
 
 @require_GET
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW_INSTITUTIONS)
     institution = get_object_or_404(Institution.objects.select_related("parent"), pk=pk)
-    return render(request, "core/institution_detail.html", {
-        "institution": institution, "children": institution.children.all(),
-        "staff_count": institution.users.filter(is_active=True).count(), "active_nav": "institutions",
-    })
+    return render(
+        request,
+        "core/institution_detail.html",
+        {
+            "institution": institution,
+            "children": institution.children.all(),
+            "staff_count": institution.users.filter(is_active=True).count(),
+            "active_nav": "institutions",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -244,34 +309,52 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     form = InstitutionForm(request.POST or None, instance=institution)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {k: v for k, v in data.items() if k != "parent"} | {"parent_id": data["parent"] and data["parent"].pk}
+        fields = {k: v for k, v in data.items() if k != "parent"} | {
+            "parent_id": data["parent"] and data["parent"].pk
+        }
         try:
             if institution is None:
                 institution = services.institution_create(actor=request.user, **fields)
             else:
-                institution = services.institution_update(actor=request.user, institution=institution, **fields)
+                institution = services.institution_update(
+                    actor=request.user, institution=institution, **fields
+                )
             messages.success(request, _("The institution is saved."))
             return redirect("core:institution_detail", pk=institution.pk)
         except ValidationError as error:
             apply_errors(form, error)
     bootstrapify(form)
     status = 400 if request.method == "POST" else 200
-    return render(request, "core/institution_form.html",
-                  {"form": form, "institution": institution, "active_nav": "institutions"}, status=status)
+    return render(
+        request,
+        "core/institution_form.html",
+        {"form": form, "institution": institution, "active_nav": "institutions"},
+        status=status,
+    )
 
 
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     listing, queryset = build_listing(
-        request, AuditEvent.objects.all(), form_class=AuditFilterForm, columns=AUDIT_COLUMNS,
+        request,
+        AuditEvent.objects.all(),
+        form_class=AuditFilterForm,
+        columns=AUDIT_COLUMNS,
         search_fields=["actor_label", "object_repr", "object_type", "reason", "request_id"],
-        apply_filters=audit_filter, default_sort="-at", per_page=50,
+        apply_filters=audit_filter,
+        default_sort="-at",
+        per_page=50,
     )
     if fmt := wants_export(request):
-        return export_audited(request, queryset, AUDIT_COLUMNS, fmt=fmt, filename="audit-trail",
-                              perm=Perm.VIEW_AUDIT)
-    return render(request, "core/audit_list.html", {"listing": listing, "can_export": True, "active_nav": "audit"})
+        return export_audited(
+            request, queryset, AUDIT_COLUMNS, fmt=fmt, filename="audit-trail", perm=Perm.VIEW_AUDIT
+        )
+    return render(
+        request,
+        "core/audit_list.html",
+        {"listing": listing, "can_export": True, "active_nav": "audit"},
+    )
 
 
 @require_GET
@@ -293,18 +376,28 @@ def bad_request(request, exception=None):
 
 @login_not_required
 def permission_denied(request, exception=None):
-    message = str(exception) if isinstance(exception, PermissionDenied) and str(exception) else _(
-        "You do not have access to this page.")
+    message = (
+        str(exception)
+        if isinstance(exception, PermissionDenied) and str(exception)
+        else _("You do not have access to this page.")
+    )
     return error_response(request, 403, message)
 
 
 @login_not_required
 def page_not_found(request, exception=None):
-    return error_response(request, 404, _("There is no such page or record, or it is not visible to you."))
+    return error_response(
+        request, 404, _("There is no such page or record, or it is not visible to you.")
+    )
 
 
 @login_not_required
 def server_error(request):
-    return error_response(request, 500, _("An unexpected error occurred; nothing was saved. "
-                                          "Please try again or report the reference below."))
-
+    return error_response(
+        request,
+        500,
+        _(
+            "An unexpected error occurred; nothing was saved. "
+            "Please try again or report the reference below."
+        ),
+    )

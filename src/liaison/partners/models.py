@@ -87,6 +87,13 @@ class PartnerBody(IllustrativeMixin, TimestampedModel):
         verbose_name_plural = _("partner bodies")
         constraints = [
             models.UniqueConstraint(fields=["name_en", "country"], name="partner_body_unique_name"),
+            # NULLs are distinct in a unique index, so the rule above lets two international
+            # organisations share a name; this one closes that gap.
+            models.UniqueConstraint(
+                fields=["name_en"],
+                condition=models.Q(country__isnull=True),
+                name="partner_body_unique_international_name",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,8 +106,31 @@ class PartnerBody(IllustrativeMixin, TimestampedModel):
     def clean(self) -> None:
         if self.kind != PartnerKind.INTERNATIONAL_ORGANISATION and self.country_id is None:
             raise ValidationError({"country": _("A national body needs its country.")})
-        if self.parent_id is not None and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("A body cannot be part of itself.")})
+        if self.parent_id is not None:
+            self._clean_parent()
+        if self.name_en:
+            # Case-insensitive, and reported on the name, unlike the database constraint.
+            twins = PartnerBody.objects.filter(name_en__iexact=self.name_en.strip(),
+                                               country_id=self.country_id)
+            if self.pk is not None:
+                twins = twins.exclude(pk=self.pk)
+            if twins.exists():
+                raise ValidationError({"name_en": _(
+                    "A partner body with this English name already exists in this country."
+                )})
+
+    def _clean_parent(self) -> None:
+        parent = self.parent
+        if parent.country_id is not None and parent.country_id != self.country_id:
+            raise ValidationError({"parent": _(
+                "A unit is in the same country as the body it is part of."
+            )})
+        seen = set()
+        while parent is not None and parent.pk not in seen:
+            if self.pk is not None and parent.pk == self.pk:
+                raise ValidationError({"parent": _("A body cannot be part of itself.")})
+            seen.add(parent.pk)
+            parent = parent.parent
 
 
 class ContactQuerySet(models.QuerySet):

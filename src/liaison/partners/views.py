@@ -1,5 +1,234 @@
-from django.http import HttpResponse
+"""Pages of the partner directory: partner bodies, contacts, countries, and the bulk import."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from liaison.core import audit
+from liaison.core.forms import bootstrapify
+from liaison.core.importing import ImportFileError, read_table
+from liaison.core.listing import build_listing, export_audited, wants_export
+from liaison.core.permissions import Perm, can, require
+from liaison.core.views import apply_errors
+
+from . import selectors, services
+from .choices import PartnerKind
+from .forms import (
+    ContactFilterForm,
+    ContactForm,
+    CountryFilterForm,
+    ImportUploadForm,
+    PartnerBodyDeactivateForm,
+    PartnerBodyFilterForm,
+    PartnerBodyForm,
+)
+from .selectors import BODY_COLUMNS, CONTACT_COLUMNS, COUNTRY_COLUMNS
+
+NAV = {"active_nav": "partners"}
+RESULTS_TARGET = "list-results"  # the element an htmx search or sort replaces
+IMPORT_REPORT_KEY = "partners-import-report-{}"
+MAX_PROBLEMS_SHOWN = 200
 
 
-def body_list(request):
-    return HttpResponse("")
+def _list_page(request, template: str, context: dict) -> HttpResponse:
+    """The whole page, or only its results when htmx asks for them."""
+    if request.htmx and request.htmx.target == RESULTS_TARGET:
+        template = template.replace("partners/", "partners/partials/", 1)
+    return render(request, template, {**NAV, "results_target": RESULTS_TARGET, **context})
+
+
+# Partner bodies ---------------------------------------------------------------------------
+
+@require_GET
+def body_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW_DIRECTORY)
+    listing, queryset = build_listing(
+        request, selectors.bodies_for(request.user), form_class=PartnerBodyFilterForm,
+        form_kwargs={"user": request.user}, columns=BODY_COLUMNS,
+        search_fields=selectors.BODY_SEARCH_FIELDS, apply_filters=selectors.body_filter,
+        default_sort="name_en",
+    )
+    if fmt := wants_export(request):
+        return export_audited(request, queryset, BODY_COLUMNS, fmt=fmt, filename="partner-bodies")
+    return _list_page(request, "partners/body_list.html", {
+        "listing": listing, "can_export": can(request.user, Perm.EXPORT_DATA),
+        "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
+    })
+
+
+@require_GET
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.VIEW_DIRECTORY)
+    body = selectors.get_body_for_user(request.user, pk)
+    can_manage = can(request.user, Perm.MANAGE_DIRECTORY)
+    return render(request, "partners/body_detail.html", {
+        **NAV, "body": body, "units": selectors.body_units(request.user, body),
+        "contacts": selectors.body_contacts(request.user, body),
+        "can_view_contacts": can(request.user, Perm.VIEW_CONTACTS), "can_manage": can_manage,
+        "deactivate_form": bootstrapify(PartnerBodyDeactivateForm()) if can_manage else None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def body_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, Perm.MANAGE_DIRECTORY)
+    body = selectors.get_body_for_user(request.user, pk) if pk else None
+    form = PartnerBodyForm(request.POST or None, instance=body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if body is None:
+                body = services.partner_body_create(actor=request.user, **form.cleaned_data)
+            else:
+                body = services.partner_body_update(actor=request.user, body=body,
+                                                    **form.cleaned_data)
+            messages.success(request, _("The partner body is saved."))
+            return redirect("partners:body_detail", pk=body.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partners/body_form.html",
+                  {**NAV, "form": bootstrapify(form), "body": body}, status=status)
+
+
+@require_POST
+def body_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivates a body (with a reason) or brings it back into the active list."""
+    require(request.user, Perm.MANAGE_DIRECTORY)
+    body = selectors.get_body_for_user(request.user, pk)
+    form = PartnerBodyDeactivateForm(request.POST)
+    try:
+        if request.POST.get("action") == "reactivate":
+            services.partner_body_update(actor=request.user, body=body, is_active=True,
+                                         reason=request.POST.get("reason", "")[:500])
+            messages.success(request, _("The partner body is active again."))
+        elif form.is_valid():
+            services.partner_body_deactivate(actor=request.user, body=body,
+                                             reason=form.cleaned_data["reason"])
+            messages.success(request, _("The partner body is deactivated."))
+        else:
+            messages.error(request, _("Say why the body is deactivated."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("partners:body_detail", pk=body.pk)
+
+
+# Bulk import ------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def body_import(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.MANAGE_DIRECTORY)
+    form = bootstrapify(ImportUploadForm(request.POST or None, request.FILES or None))
+    result, report_token = None, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            table = read_table(form.cleaned_data["file"])
+            result = services.partner_bodies_import(actor=request.user, table=table)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if result.ok:
+                messages.success(request, _("%(n)s partner bodies are imported.")
+                                 % {"n": result.created})
+                return redirect("partners:body_list")
+            report_token = uuid.uuid4().hex
+            request.session[IMPORT_REPORT_KEY.format(report_token)] = result.report_csv()
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partners/body_import.html", {
+        **NAV, "form": bootstrapify(form), "result": result, "report_token": report_token,
+        "problems": result.problems[:MAX_PROBLEMS_SHOWN] if result else [],
+        "columns": services.IMPORT_COLUMNS, "kinds": PartnerKind.values,
+    }, status=status)
+
+
+@require_GET
+def import_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The row-by-row problems of a refused import, as CSV; only in the session that ran it."""
+    require(request.user, Perm.MANAGE_DIRECTORY)
+    report = request.session.get(IMPORT_REPORT_KEY.format(token))
+    if report is None:
+        raise Http404
+    response = HttpResponse(report, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="partner-import-problems.csv"'
+    return response
+
+
+# Contacts ---------------------------------------------------------------------------------
+
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW_CONTACTS)
+    listing, queryset = build_listing(
+        request, selectors.contacts_for(request.user), form_class=ContactFilterForm,
+        form_kwargs={"user": request.user}, columns=CONTACT_COLUMNS,
+        search_fields=selectors.CONTACT_SEARCH_FIELDS, apply_filters=selectors.contact_filter,
+        default_sort="full_name",
+    )
+    if fmt := wants_export(request):
+        return export_audited(request, queryset, CONTACT_COLUMNS, fmt=fmt, filename="contacts")
+    return _list_page(request, "partners/contact_list.html", {
+        "listing": listing, "can_export": can(request.user, Perm.EXPORT_DATA),
+        "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
+    })
+
+
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.VIEW_CONTACTS)
+    contact = selectors.get_contact_for_user(request.user, pk)
+    # Opening a person's record is a view of personal data, and is kept in the audit trail.
+    audit.record_viewed(contact, actor=request.user)
+    return render(request, "partners/contact_detail.html", {
+        **NAV, "contact": contact, "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, Perm.MANAGE_DIRECTORY)
+    contact = selectors.get_contact_for_user(request.user, pk) if pk else None
+    initial = {"partner_body": request.GET.get("body")} if contact is None else None
+    form = ContactForm(request.POST or None, instance=contact, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if contact is None:
+                contact = services.contact_create(actor=request.user, **form.cleaned_data)
+            else:
+                contact = services.contact_update(actor=request.user, contact=contact,
+                                                  **form.cleaned_data)
+            messages.success(request, _("The contact is saved."))
+            return redirect("partners:contact_detail", pk=contact.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partners/contact_form.html",
+                  {**NAV, "form": bootstrapify(form), "contact": contact}, status=status)
+
+
+# Countries --------------------------------------------------------------------------------
+
+@require_GET
+def country_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW_DIRECTORY)
+    listing, _queryset = build_listing(
+        request, selectors.countries_for(request.user), form_class=CountryFilterForm,
+        columns=COUNTRY_COLUMNS, search_fields=selectors.COUNTRY_SEARCH_FIELDS,
+        apply_filters=selectors.country_filter, default_sort="name_en", per_page=50,
+    )
+    return _list_page(request, "partners/country_list.html", {"listing": listing})
+
+
+@require_GET
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    require(request.user, Perm.VIEW_DIRECTORY)
+    country = selectors.get_country(code)
+    return render(request, "partners/country_detail.html", {
+        **NAV, "country": country, "bodies": selectors.country_bodies(request.user, country),
+        "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
+    })

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the whole test suite: lint, then every test on SQLite and
+# on PostgreSQL (the server on 127.0.0.1:5432, or a throwaway one started here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+export LIAISON_VAR_DIR=${LIAISON_VAR_DIR:-$PWD/var/test}
+mkdir -p "$LIAISON_VAR_DIR"
+workers=${LIAISON_TEST_WORKERS:-2}
+
+say "Lint (ruff)"
+.venv/bin/ruff check src
+.venv/bin/ruff format --check src
+
+say "Migrations are complete"
+.venv/bin/liaison makemigrations --check --dry-run >/dev/null
+
+say "Tests on SQLite"
+env -u DATABASE_URL .venv/bin/pytest -n "$workers" "$@"
+
+say "Tests on PostgreSQL"
+pg_url=$(scripts/ensure-postgres.sh)
+DATABASE_URL=$pg_url .venv/bin/pytest -n "$workers" "$@"

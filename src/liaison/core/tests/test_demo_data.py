@@ -1,0 +1,61 @@
+import pytest
+from django.core.management import call_command
+
+from liaison.core.models import Institution, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+
+def test_demo_data_loads_one_account_per_role_and_prints_the_logins(capsys):
+    call_command("demo-data".replace("-", "_"))
+    output = capsys.readouterr().out
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {
+        "administrator",
+        "ico_officer",
+        "requester",
+        "commissioner_office",
+        "overseas_officer",
+        "analyst",
+        "auditor",
+        "partner_liaison",
+    }
+    assert "ico.officer" in output and "auditor" in output
+
+
+def test_running_demo_data_twice_loses_nothing(capsys):
+    from liaison.partners.models import Contact, PartnerBody
+
+    call_command("demo_data")
+    admin = User.objects.get(username="admin")
+    admin.set_password("my-own-changed-password")
+    admin.save()
+    counts = (
+        Institution.objects.count(),
+        PartnerBody.objects.count(),
+        Contact.objects.count(),
+        User.objects.count(),
+    )
+    call_command("demo_data")
+    assert (
+        Institution.objects.count(),
+        PartnerBody.objects.count(),
+        Contact.objects.count(),
+        User.objects.count(),
+    ) == counts
+    assert User.objects.get(username="admin").check_password("my-own-changed-password")
+
+
+def test_demo_records_beyond_the_reports_are_marked_illustrative():
+    from liaison.partners.models import Contact, PartnerBody
+
+    call_command("demo_data")
+    assert not PartnerBody.objects.get(abbreviation="CNP").is_illustrative
+    assert PartnerBody.objects.get(name_en="Myanmar Police Force").is_illustrative
+    assert not Contact.objects.get(full_name="Sar Thet").is_illustrative
+    assert Contact.objects.filter(is_illustrative=True).exists()

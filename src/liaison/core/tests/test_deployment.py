@@ -1,0 +1,47 @@
+"""The production configuration: `check --deploy` is clean, and missing secrets stop startup."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION_ENV = {
+    "LIAISON_DEPLOYMENT": "production",
+    "LIAISON_SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
+    "LIAISON_ALLOWED_HOSTS": "liaison.police.example",
+    "DATABASE_URL": "sqlite:////tmp/liaison-deploy-check.sqlite3",
+}
+
+
+def run_liaison(*args, env):
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("LIAISON_", "DATABASE_URL"))
+    }
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "liaison", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_nothing_in_production():
+    result = run_liaison("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["LIAISON_SECRET_KEY", "LIAISON_ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_liaison("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_demo_data_refuses_production_without_force():
+    result = run_liaison("demo-data", env=PRODUCTION_ENV)
+    assert result.returncode != 0 and "production" in result.stderr
