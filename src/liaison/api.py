@@ -28,15 +28,18 @@ class SessionOrToken:
         user = request.user
         if not user.is_authenticated:
             return None
-        if request.method not in SAFE_METHODS and request.body:
-            content_type = request.content_type or ""
-            if content_type not in ("application/json", "multipart/form-data"):
-                raise HttpError(415, _("Send the request body as application/json."))
-        if getattr(request, "api_token", None) is None and request.method not in SAFE_METHODS:
-            if check_csrf(request) is not None:
-                raise HttpError(
-                    403, _("CSRF check failed: send the X-CSRFToken header with the session.")
-                )
+        content_type = request.content_type or ""
+        if (
+            request.method not in SAFE_METHODS
+            and request.body
+            and content_type not in ("application/json", "multipart/form-data")
+        ):
+            raise HttpError(415, _("Send the request body as application/json."))
+        session_write = request.api_token is None and request.method not in SAFE_METHODS
+        if session_write and check_csrf(request) is not None:
+            raise HttpError(
+                403, _("CSRF check failed: send the X-CSRFToken header with the session.")
+            )
         return user
 
 

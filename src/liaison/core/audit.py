@@ -23,8 +23,8 @@ class RequestContext:
     request_id: str = ""
 
 
-_request_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "liaison_request_context", default=RequestContext()
+_request_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "liaison_request_context", default=None
 )
 
 
@@ -37,7 +37,7 @@ def reset_request_context(token: contextvars.Token) -> None:
 
 
 def current_request_context() -> RequestContext:
-    return _request_context.get()
+    return _request_context.get() or RequestContext()
 
 
 def _json_value(value: Any) -> Any:

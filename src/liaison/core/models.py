@@ -33,7 +33,8 @@ class TimestampedModel(models.Model):
 
 
 class Institution(IllustrativeMixin, TimestampedModel):
-    """A body of the home agency: headquarters, an office, a regional agency, a school, a hospital."""
+    """A body of the home agency: headquarters, an office, a regional agency, a school,
+    a hospital."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
@@ -84,7 +85,8 @@ class Institution(IllustrativeMixin, TimestampedModel):
 
 
 class User(AbstractUser):
-    """A person who signs in: an officer at home or abroad, an analyst, an auditor, a partner liaison."""
+    """A person who signs in: an officer at home or abroad, an analyst, an auditor,
+    a partner liaison."""
 
     full_name = models.CharField(_("full name"), max_length=200)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)

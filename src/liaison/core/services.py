@@ -82,7 +82,7 @@ def _register_failure(user: User | None, username: str) -> None:
         obj=user,
         actor_label=username[:150],
         object_type="" if user else "core.user",
-        object_repr=user and str(user) or username[:150],
+        object_repr=(user and str(user)) or username[:150],
     )
     if user is None:
         return
