@@ -114,3 +114,6 @@ def client_for(client):
         return c
 
     return make
+
+
+from liaison.core.tests.browser import browser_page  # noqa: E402, F401 — the browser fixture
