@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.utils import check_csrf
 
+from liaison.agreements.api import router as agreements_router
 from liaison.core.api import router as core_router
 from liaison.partners.api import router as partners_router
 
@@ -56,6 +57,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/partners/", partners_router)
+api.add_router("/agreements/", agreements_router)
 
 
 def _field_name(location: tuple) -> str:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "liaison.core",
     "liaison.partners",
+    "liaison.agreements",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from liaison.core import views as core_views
 urlpatterns = [
     path("", include("liaison.core.urls")),
     path("partners/", include("liaison.partners.urls")),
+    path("agreements/", include("liaison.agreements.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),
 ]

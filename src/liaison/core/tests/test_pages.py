@@ -94,12 +94,12 @@ def test_switching_language_is_kept_for_the_user(client_for, personas):
     client.post(reverse("core:set_language"), {"language": "ko", "next": "/"})
     assert User.objects.get(pk=personas.ico.pk).language == "ko"
     page = client.get("/").content.decode()
-    assert 'lang="ko"' in page and "협력" in page
+    assert 'lang="ko"' in page and "로그아웃" in page and "Sign out" not in page
 
 
 def test_english_user_sees_english(client_for, personas):
     page = client_for(personas.ico).get("/").content.decode()
-    assert 'lang="en"' in page and "Partner directory" in page
+    assert 'lang="en"' in page and "Partner directory" in page and "로그아웃" not in page
 
 
 def test_times_are_shown_in_the_users_time_zone(client_for, personas):
