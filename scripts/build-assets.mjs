@@ -1,6 +1,6 @@
 // Copies the front-end packages installed from the npm registry into Django's static
 // files, so the product serves them itself: police networks are often air-gapped.
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,4 +23,17 @@ for (const [from, to] of Object.entries(files)) {
   mkdirSync(dirname(dest), { recursive: true });
   cpSync(join(root, "node_modules", from), dest, { recursive: true });
 }
+// Hangul for machines without a Korean system font (a partner liaison's, an air-gapped
+// server's browser): Noto Sans KR in two weights, woff2 only; every browser we support reads it.
+const font = join(root, "node_modules/@fontsource/noto-sans-kr");
+const fontTarget = join(target, "noto-sans-kr");
+mkdirSync(join(fontTarget, "files"), { recursive: true });
+for (const weight of ["400", "700"]) {
+  const css = readFileSync(join(font, `${weight}.css`), "utf8").replace(/, url\([^)]*\.woff\) format\('woff'\)/g, "");
+  writeFileSync(join(fontTarget, `${weight}.css`), css);
+}
+for (const file of readdirSync(join(font, "files"))) {
+  if (/-(400|700)-normal\.woff2$/.test(file)) cpSync(join(font, "files", file), join(fontTarget, "files", file));
+}
+
 console.log(`static assets copied to ${target}`);

@@ -104,12 +104,20 @@ def personas(institutions, cambodia_police):
 
 
 @pytest.fixture
-def client_for(client):
+def client():
+    """An anonymous browser that asks for English (the product's default is Korean)."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def client_for():
     """`client_for(user)`: a test client signed in as that user."""
     from django.test import Client
 
     def make(user):
-        c = Client()
+        c = Client(HTTP_ACCEPT_LANGUAGE="en")
         c.force_login(user)
         return c
 

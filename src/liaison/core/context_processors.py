@@ -17,9 +17,9 @@ def navigation(user) -> list[dict]:
         },
         {
             "label": _("Agreements"),
-            "url": reverse("core:home") + "#agreements",
+            "url": reverse("agreements:list"),
             "icon": "file-earmark-text",
-            "show": False,
+            "show": can(user, Perm.VIEW_AGREEMENTS),
             "key": "agreements",
         },
         {

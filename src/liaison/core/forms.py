@@ -144,7 +144,8 @@ class AuditFilterForm(ListFilterForm):
 
 
 def bootstrapify(form: forms.Form) -> forms.Form:
-    """Adds Bootstrap's classes so every form looks the same, with errors on their field."""
+    """Adds Bootstrap's classes so every form looks the same, with errors on their field.
+    Safe to call again once the form is validated: classes are never doubled."""
     for name, field in form.fields.items():
         widget = field.widget
         base = (
@@ -152,8 +153,11 @@ def bootstrapify(form: forms.Form) -> forms.Form:
             if isinstance(widget, forms.CheckboxInput)
             else ("form-select" if isinstance(widget, forms.Select) else "form-control")
         )
+        wanted = [base]
         if isinstance(form, ListFilterForm) and base != "form-check-input":
-            base += f" {base}-sm"
-        invalid = " is-invalid" if form.is_bound and name in form.errors else ""
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {base}{invalid}".strip()
+            wanted.append(f"{base}-sm")
+        if form.is_bound and name in form.errors:
+            wanted.append("is-invalid")
+        classes = widget.attrs.get("class", "").split()
+        widget.attrs["class"] = " ".join(classes + [c for c in wanted if c not in classes])
     return form

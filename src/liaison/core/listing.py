@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,9 @@ from django.utils.translation import gettext_lazy
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_ROW_LIMIT = 100_000
 # Spreadsheet programs run cells that start like a formula; such text is exported quoted.
+# A plain number or phone number (+855 23 720 000) cannot call anything and stays as is.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 ().-]*$")
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,11 @@ def _cell(value: Any) -> Any:
         return _("yes") if value else _("no")
     if not isinstance(value, int | float | str):
         value = str(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _PLAIN_NUMBER.match(value)
+    ):
         return "'" + value
     return value
 

@@ -21,6 +21,10 @@ class Perm(StrEnum):
     VIEW_AUDIT = "core.view_audit"
     EXPORT_DATA = "core.export"
     USE_API_TOKENS = "core.api_tokens"
+    VIEW_AGREEMENTS = "agreements.view"
+    APPLY_AGREEMENTS = "agreements.apply"  # applications, documents, result/annual reports
+    REVIEW_AGREEMENTS = "agreements.review"  # validity/draft review, exceptions, termination
+    DECIDE_AGREEMENTS = "agreements.decide"  # the Commissioner General's decisions
 
 
 _STAFF_BASICS = {Perm.VIEW_DIRECTORY, Perm.VIEW_INSTITUTIONS, Perm.USE_API_TOKENS}
@@ -28,16 +32,24 @@ _STAFF_BASICS = {Perm.VIEW_DIRECTORY, Perm.VIEW_INSTITUTIONS, Perm.USE_API_TOKEN
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMINISTRATOR: frozenset(Perm),
     Role.ICO_OFFICER: frozenset(
-        _STAFF_BASICS | {Perm.MANAGE_DIRECTORY, Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}
+        _STAFF_BASICS
+        | {Perm.MANAGE_DIRECTORY, Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}
+        | {Perm.VIEW_AGREEMENTS, Perm.APPLY_AGREEMENTS, Perm.REVIEW_AGREEMENTS}
     ),
-    Role.REQUESTER: frozenset(_STAFF_BASICS),
-    Role.COMMISSIONER_OFFICE: frozenset(_STAFF_BASICS | {Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}),
-    Role.OVERSEAS_OFFICER: frozenset(_STAFF_BASICS | {Perm.VIEW_CONTACTS}),
-    Role.ANALYST: frozenset(_STAFF_BASICS | {Perm.EXPORT_DATA}),
+    # A requester's agreements are those of their own institution (agreements selectors).
+    Role.REQUESTER: frozenset(_STAFF_BASICS | {Perm.VIEW_AGREEMENTS, Perm.APPLY_AGREEMENTS}),
+    Role.COMMISSIONER_OFFICE: frozenset(
+        _STAFF_BASICS
+        | {Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}
+        | {Perm.VIEW_AGREEMENTS, Perm.DECIDE_AGREEMENTS}
+    ),
+    Role.OVERSEAS_OFFICER: frozenset(_STAFF_BASICS | {Perm.VIEW_CONTACTS, Perm.VIEW_AGREEMENTS}),
+    Role.ANALYST: frozenset(_STAFF_BASICS | {Perm.EXPORT_DATA, Perm.VIEW_AGREEMENTS}),
     # The auditor reads the audit trail and nothing else.
     Role.AUDITOR: frozenset({Perm.VIEW_AUDIT}),
     # A foreign officer sees only what was shared with their own agency (see selectors).
-    Role.PARTNER_LIAISON: frozenset({Perm.VIEW_DIRECTORY}),
+    # Agreements: only those with their own agency, read-only.
+    Role.PARTNER_LIAISON: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AGREEMENTS}),
 }
 
 

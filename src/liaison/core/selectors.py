@@ -91,8 +91,17 @@ def dashboard_cards(user: User) -> list[dict]:
         cards.append(
             {"key": "partners", "title": _("Partner directory"), "summary": directory_summary(user)}
         )
+    if can(user, Perm.VIEW_AGREEMENTS):
+        from liaison.agreements.selectors import dashboard_summary
+
+        cards.append(
+            {
+                "key": "agreements",
+                "title": _("Agreements (MOUs)"),
+                "summary": dashboard_summary(user, today=timezone.localdate()),
+            }
+        )
     for key, title in (
-        ("agreements", _("Agreements (MOUs)")),
         ("cases", _("Cases of nationals abroad")),
         ("personnel", _("Overseas personnel")),
         ("programmes", _("Programmes and multilateral work")),

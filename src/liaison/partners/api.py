@@ -2,14 +2,12 @@
 permission checks as the pages. Services raise PermissionDenied (403) and ValidationError
 (422); unknown or out-of-scope records answer 404 (see liaison/api.py)."""
 
-from __future__ import annotations
-
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from liaison.core import audit
@@ -25,6 +23,7 @@ MAX_PAGE = 200
 
 
 # Schemas ----------------------------------------------------------------------------------
+
 
 class CountryOut(Schema):
     code: str
@@ -172,13 +171,15 @@ class ContactFilters(Schema):
 
 # Turning API values into records ----------------------------------------------------------
 
+
 def _country(code: str | None) -> Country | None:
     if not code:
         return None
     country = Country.objects.filter(code=code.upper()).first()
     if country is None:
-        raise ValidationError({"country": _("No country has the ISO code “%(code)s”.")
-                               % {"code": code[:10]}})
+        raise ValidationError(
+            {"country": _("No country has the ISO code “%(code)s”.") % {"code": code[:10]}}
+        )
     return country
 
 
@@ -216,13 +217,16 @@ def _required_not_null(data: dict, names: tuple[str, ...]) -> None:
 
 # Countries --------------------------------------------------------------------------------
 
+
 @router.get("/countries", response=list[CountryOut], summary="All ISO 3166-1 countries")
 def list_countries(request: HttpRequest, q: str = ""):
     require(request.user, Perm.VIEW_DIRECTORY)
     return search(Country.objects.all(), q, selectors.COUNTRY_SEARCH_FIELDS)
 
 
-@router.get("/countries/{code}", response=CountryDetailOut, summary="A country and its partner bodies")
+@router.get(
+    "/countries/{code}", response=CountryDetailOut, summary="A country and its partner bodies"
+)
 def get_country(request: HttpRequest, code: str):
     require(request.user, Perm.VIEW_DIRECTORY)
     country = selectors.get_country(code)
@@ -231,6 +235,7 @@ def get_country(request: HttpRequest, code: str):
 
 
 # Partner bodies ---------------------------------------------------------------------------
+
 
 @router.get("/bodies", response=list[BodyOut], summary="Partner bodies visible to you")
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
@@ -256,7 +261,7 @@ def get_body(request: HttpRequest, body_id: int):
 def create_body(request: HttpRequest, payload: BodyIn):
     require(request.user, Perm.MANAGE_DIRECTORY)
     fields = _body_fields(request.user, payload.dict())
-    return 201, services.partner_body_create(actor=request.user, **fields)
+    return Status(201, services.partner_body_create(actor=request.user, **fields))
 
 
 @router.patch("/bodies/{int:body_id}", response=BodyOut)
@@ -264,10 +269,24 @@ def update_body(request: HttpRequest, body_id: int, payload: BodyPatch):
     require(request.user, Perm.MANAGE_DIRECTORY)
     body = selectors.get_body_for_user(request.user, body_id)
     data = payload.dict(exclude_unset=True)
-    _required_not_null(data, ("kind", "name_en", "name_ko", "name_local", "abbreviation",
-                              "website", "email", "phone", "address", "notes"))
-    return services.partner_body_update(actor=request.user, body=body,
-                                        **_body_fields(request.user, data))
+    _required_not_null(
+        data,
+        (
+            "kind",
+            "name_en",
+            "name_ko",
+            "name_local",
+            "abbreviation",
+            "website",
+            "email",
+            "phone",
+            "address",
+            "notes",
+        ),
+    )
+    return services.partner_body_update(
+        actor=request.user, body=body, **_body_fields(request.user, data)
+    )
 
 
 @router.post("/bodies/{int:body_id}/deactivate", response=BodyOut)
@@ -279,12 +298,14 @@ def deactivate_body(request: HttpRequest, body_id: int, payload: DeactivateIn):
 
 # Contacts ---------------------------------------------------------------------------------
 
+
 @router.get("/contacts", response=list[ContactOut], summary="Contacts (personal data)")
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def list_contacts(request: HttpRequest, filters: Query[ContactFilters]):
     require(request.user, Perm.VIEW_CONTACTS)
-    queryset = search(selectors.contacts_for(request.user), filters.q,
-                      selectors.CONTACT_SEARCH_FIELDS)
+    queryset = search(
+        selectors.contacts_for(request.user), filters.q, selectors.CONTACT_SEARCH_FIELDS
+    )
     if filters.body is not None:
         queryset = queryset.filter(partner_body_id=filters.body)
     if filters.country:
@@ -294,8 +315,11 @@ def list_contacts(request: HttpRequest, filters: Query[ContactFilters]):
     return queryset.order_by("full_name", "pk")
 
 
-@router.get("/contacts/{int:contact_id}", response=ContactOut,
-            summary="A contact; each read is recorded in the audit trail")
+@router.get(
+    "/contacts/{int:contact_id}",
+    response=ContactOut,
+    summary="A contact; each read is recorded in the audit trail",
+)
 def get_contact(request: HttpRequest, contact_id: int):
     require(request.user, Perm.VIEW_CONTACTS)
     contact = selectors.get_contact_for_user(request.user, contact_id)
@@ -307,7 +331,7 @@ def get_contact(request: HttpRequest, contact_id: int):
 def create_contact(request: HttpRequest, payload: ContactIn):
     require(request.user, Perm.MANAGE_DIRECTORY)
     fields = _contact_fields(request.user, payload.dict())
-    return 201, services.contact_create(actor=request.user, **fields)
+    return Status(201, services.contact_create(actor=request.user, **fields))
 
 
 @router.patch("/contacts/{int:contact_id}", response=ContactOut)
@@ -315,7 +339,20 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
     require(request.user, Perm.MANAGE_DIRECTORY)
     contact: Contact = selectors.get_contact_for_user(request.user, contact_id)
     data = payload.dict(exclude_unset=True)
-    _required_not_null(data, ("full_name", "post", "full_name_local", "rank", "unit", "email",
-                              "phone", "languages", "notes"))
-    return services.contact_update(actor=request.user, contact=contact,
-                                   **_contact_fields(request.user, data))
+    _required_not_null(
+        data,
+        (
+            "full_name",
+            "post",
+            "full_name_local",
+            "rank",
+            "unit",
+            "email",
+            "phone",
+            "languages",
+            "notes",
+        ),
+    )
+    return services.contact_update(
+        actor=request.user, contact=contact, **_contact_fields(request.user, data)
+    )

@@ -18,12 +18,21 @@ def _countries_of(bodies):
 
 
 class PartnerBodyFilterForm(ListFilterForm):
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("All kinds")), *PartnerKind.choices])
-    country = forms.ModelChoiceField(label=_("Country"), required=False, to_field_name="code",
-                                     queryset=Country.objects.none(), empty_label=_("All countries"))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *PartnerKind.choices]
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        required=False,
+        to_field_name="code",
+        queryset=Country.objects.none(),
+        empty_label=_("All countries"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))],
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,12 +41,24 @@ class PartnerBodyFilterForm(ListFilterForm):
 
 
 class ContactFilterForm(ListFilterForm):
-    partner_body = forms.ModelChoiceField(label=_("Partner body"), required=False,
-                                          queryset=PartnerBody.objects.none(), empty_label=_("All"))
-    country = forms.ModelChoiceField(label=_("Country"), required=False, to_field_name="code",
-                                     queryset=Country.objects.none(), empty_label=_("All countries"))
-    status = forms.ChoiceField(label=_("In post"), required=False, choices=[
-        ("", _("Current")), ("former", _("Former")), ("all", _("All"))])
+    partner_body = forms.ModelChoiceField(
+        label=_("Partner body"),
+        required=False,
+        queryset=PartnerBody.objects.none(),
+        empty_label=_("All"),
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        required=False,
+        to_field_name="code",
+        queryset=Country.objects.none(),
+        empty_label=_("All countries"),
+    )
+    status = forms.ChoiceField(
+        label=_("In post"),
+        required=False,
+        choices=[("", _("Current")), ("former", _("Former")), ("all", _("All"))],
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,8 +68,11 @@ class ContactFilterForm(ListFilterForm):
 
 
 class CountryFilterForm(ListFilterForm):
-    partners = forms.ChoiceField(label=_("Partners"), required=False, choices=[
-        ("", _("All countries")), ("yes", _("With partner bodies"))])
+    partners = forms.ChoiceField(
+        label=_("Partners"),
+        required=False,
+        choices=[("", _("All countries")), ("yes", _("With partner bodies"))],
+    )
 
 
 class PartnerBodyForm(forms.ModelForm):
@@ -56,38 +80,82 @@ class PartnerBodyForm(forms.ModelForm):
 
     class Meta:
         model = PartnerBody
-        fields = ["kind", "name_en", "name_ko", "name_local", "abbreviation", "country", "parent",
-                  "website", "email", "phone", "address", "notes"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 2}),
-                   "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "kind",
+            "name_en",
+            "name_ko",
+            "name_local",
+            "abbreviation",
+            "country",
+            "parent",
+            "website",
+            "email",
+            "phone",
+            "address",
+            "notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {"phone": _("With the country code, e.g. +855 23 123 456.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         parents = PartnerBody.objects.select_related("country").filter(is_active=True)
         if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
+            parents = parents.exclude(pk__in=_self_and_units(self.instance))
         self.fields["parent"].queryset = parents
 
 
+def _self_and_units(body: PartnerBody) -> set[int]:
+    """A body and every unit below it: none of them can be its parent."""
+    ids, frontier = {body.pk}, [body.pk]
+    while frontier:
+        frontier = list(
+            PartnerBody.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return ids
+
+
 class PartnerBodyDeactivateForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500,
-                             widget=forms.TextInput(attrs={"placeholder": _("e.g. merged into …")}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. merged into …")}),
+    )
 
 
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["partner_body", "full_name", "full_name_local", "rank", "post", "unit", "email",
-                  "phone", "languages", "in_post_since", "left_post_on", "notes"]
-        widgets = {"in_post_since": _DATE, "left_post_on": _DATE,
-                   "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "partner_body",
+            "full_name",
+            "full_name_local",
+            "rank",
+            "post",
+            "unit",
+            "email",
+            "phone",
+            "languages",
+            "in_post_since",
+            "left_post_on",
+            "notes",
+        ]
+        widgets = {
+            "in_post_since": _DATE,
+            "left_post_on": _DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {"phone": _("With the country code, or as dialled in the body's country.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner_body"].queryset = PartnerBody.objects.visible_to(user).select_related(
-            "country")
+            "country"
+        )
 
 
 class ImportUploadForm(forms.Form):
@@ -112,8 +180,10 @@ class PartnerBodyImportRowForm(forms.Form):
     def clean_kind(self) -> str:
         value = self.cleaned_data["kind"].strip().lower()
         if value not in PartnerKind.values:
-            raise forms.ValidationError(_("Unknown kind “%(value)s”; use one of: %(kinds)s.") % {
-                "value": value, "kinds": ", ".join(PartnerKind.values)})
+            raise forms.ValidationError(
+                _("Unknown kind “%(value)s”; use one of: %(kinds)s.")
+                % {"value": value, "kinds": ", ".join(PartnerKind.values)}
+            )
         return value
 
     def clean_country(self) -> Country | None:
@@ -124,5 +194,6 @@ class PartnerBodyImportRowForm(forms.Form):
         if country is None:
             raise forms.ValidationError(
                 _("No country has the ISO code “%(code)s”; use two letters such as KH.")
-                % {"code": code})
+                % {"code": code}
+            )
         return country

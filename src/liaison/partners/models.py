@@ -110,21 +110,26 @@ class PartnerBody(IllustrativeMixin, TimestampedModel):
             self._clean_parent()
         if self.name_en:
             # Case-insensitive, and reported on the name, unlike the database constraint.
-            twins = PartnerBody.objects.filter(name_en__iexact=self.name_en.strip(),
-                                               country_id=self.country_id)
+            twins = PartnerBody.objects.filter(
+                name_en__iexact=self.name_en.strip(), country_id=self.country_id
+            )
             if self.pk is not None:
                 twins = twins.exclude(pk=self.pk)
             if twins.exists():
-                raise ValidationError({"name_en": _(
-                    "A partner body with this English name already exists in this country."
-                )})
+                raise ValidationError(
+                    {
+                        "name_en": _(
+                            "A partner body with this English name already exists in this country."
+                        )
+                    }
+                )
 
     def _clean_parent(self) -> None:
         parent = self.parent
         if parent.country_id is not None and parent.country_id != self.country_id:
-            raise ValidationError({"parent": _(
-                "A unit is in the same country as the body it is part of."
-            )})
+            raise ValidationError(
+                {"parent": _("A unit is in the same country as the body it is part of.")}
+            )
         seen = set()
         while parent is not None and parent.pk not in seen:
             if self.pk is not None and parent.pk == self.pk:
@@ -146,12 +151,17 @@ class Contact(IllustrativeMixin, TimestampedModel):
     """A person at a partner body and the post they hold; personal data, every view audited."""
 
     partner_body = models.ForeignKey(
-        PartnerBody, verbose_name=_("partner body"), on_delete=models.PROTECT, related_name="contacts"
+        PartnerBody,
+        verbose_name=_("partner body"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
     )
     full_name = models.CharField(_("full name"), max_length=200)
     full_name_local = models.CharField(_("name in local script"), max_length=200, blank=True)
     rank = models.CharField(_("rank or title"), max_length=100, blank=True)
-    post = models.CharField(_("post"), max_length=200, help_text=_("Position held, e.g. Director of Foreign Affairs."))
+    post = models.CharField(
+        _("post"), max_length=200, help_text=_("Position held, e.g. Director of Foreign Affairs.")
+    )
     unit = models.CharField(_("unit"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -176,4 +186,6 @@ class Contact(IllustrativeMixin, TimestampedModel):
 
     def clean(self) -> None:
         if self.in_post_since and self.left_post_on and self.left_post_on < self.in_post_since:
-            raise ValidationError({"left_post_on": _("Leaving the post cannot come before taking it.")})
+            raise ValidationError(
+                {"left_post_on": _("Leaving the post cannot come before taking it.")}
+            )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.listing import Column
@@ -15,9 +16,16 @@ from .choices import PartnerKind
 from .models import Contact, Country, PartnerBody
 
 BODY_SEARCH_FIELDS = ["name_en", "name_ko", "name_local", "abbreviation"]
-CONTACT_SEARCH_FIELDS = ["full_name", "full_name_local", "post", "unit", "email",
-                         "partner_body__name_en", "partner_body__name_ko",
-                         "partner_body__abbreviation"]
+CONTACT_SEARCH_FIELDS = [
+    "full_name",
+    "full_name_local",
+    "post",
+    "unit",
+    "email",
+    "partner_body__name_en",
+    "partner_body__name_ko",
+    "partner_body__abbreviation",
+]
 COUNTRY_SEARCH_FIELDS = ["code", "alpha3", "name_en", "name_ko"]
 
 BODY_COLUMNS = [
@@ -36,10 +44,18 @@ CONTACT_COLUMNS = [
     Column("full_name", _("Name"), sort="full_name"),
     Column("rank", _("Rank or title")),
     Column("post", _("Post"), sort="post"),
-    Column("partner_body", _("Partner body"), value=lambda c: c.partner_body,
-           sort="partner_body__name_en"),
-    Column("country", _("Country"), value=lambda c: c.partner_body.country or "",
-           sort="partner_body__country__name_en"),
+    Column(
+        "partner_body",
+        _("Partner body"),
+        value=lambda c: c.partner_body,
+        sort="partner_body__name_en",
+    ),
+    Column(
+        "country",
+        _("Country"),
+        value=lambda c: c.partner_body.country or "",
+        sort="partner_body__country__name_en",
+    ),
     Column("email", _("E-mail")),
     Column("phone", _("Phone")),
     Column("in_post_since", _("In post since"), sort="in_post_since"),
@@ -136,16 +152,39 @@ def country_bodies(user, country: Country) -> QuerySet[PartnerBody]:
     return bodies_for(user).filter(country=country).order_by("-is_active", "name_en")
 
 
+def _korean() -> bool:
+    return (get_language() or "").startswith("ko")
+
+
 def directory_summary(user) -> dict:
     """The home page's partner card: active bodies by kind, countries, and contacts for
     those who may see them."""
-    counts = PartnerBody.objects.visible_to(user).filter(is_active=True).aggregate(
-        police_bodies=Count("pk", filter=Q(kind=PartnerKind.POLICE)),
-        international_organisations=Count(
-            "pk", filter=Q(kind=PartnerKind.INTERNATIONAL_ORGANISATION)),
-        countries=Count("country", distinct=True),
+    counts = (
+        PartnerBody.objects.visible_to(user)
+        .filter(is_active=True)
+        .aggregate(
+            police_bodies=Count("pk", filter=Q(kind=PartnerKind.POLICE)),
+            international_organisations=Count(
+                "pk", filter=Q(kind=PartnerKind.INTERNATIONAL_ORGANISATION)
+            ),
+            countries=Count("country", distinct=True),
+        )
     )
+    counts["by_country"] = [
+        {
+            "label": str(row["country__name_ko"] if _korean() else row["country__name_en"]),
+            "count": row["n"],
+        }
+        for row in PartnerBody.objects.visible_to(user)
+        .filter(is_active=True, country__isnull=False)
+        .values("country__name_en", "country__name_ko")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country__name_en")[:12]
+    ]
     if can(user, Perm.VIEW_CONTACTS):
-        counts["contacts"] = Contact.objects.visible_to(user).filter(
-            left_post_on__isnull=True, partner_body__is_active=True).count()
+        counts["contacts"] = (
+            Contact.objects.visible_to(user)
+            .filter(left_post_on__isnull=True, partner_body__is_active=True)
+            .count()
+        )
     return counts

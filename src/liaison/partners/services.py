@@ -21,21 +21,67 @@ from liaison.core.permissions import Perm, require
 from .models import Contact, Country, PartnerBody
 
 BODY_FIELDS = [
-    "kind", "name_en", "name_ko", "name_local", "abbreviation", "country_id", "parent_id",
-    "website", "email", "phone", "address", "notes", "is_active", "is_illustrative",
+    "kind",
+    "name_en",
+    "name_ko",
+    "name_local",
+    "abbreviation",
+    "country_id",
+    "parent_id",
+    "website",
+    "email",
+    "phone",
+    "address",
+    "notes",
+    "is_active",
+    "is_illustrative",
 ]
 CONTACT_FIELDS = [
-    "partner_body_id", "full_name", "full_name_local", "rank", "post", "unit", "email", "phone",
-    "languages", "in_post_since", "left_post_on", "notes", "is_illustrative",
+    "partner_body_id",
+    "full_name",
+    "full_name_local",
+    "rank",
+    "post",
+    "unit",
+    "email",
+    "phone",
+    "languages",
+    "in_post_since",
+    "left_post_on",
+    "notes",
+    "is_illustrative",
 ]
 # What the edit forms and the API may change; `is_active` goes through deactivate/update.
 BODY_EDITABLE = {
-    "kind", "name_en", "name_ko", "name_local", "abbreviation", "country", "parent", "website",
-    "email", "phone", "address", "notes", "is_active", "is_illustrative",
+    "kind",
+    "name_en",
+    "name_ko",
+    "name_local",
+    "abbreviation",
+    "country",
+    "parent",
+    "website",
+    "email",
+    "phone",
+    "address",
+    "notes",
+    "is_active",
+    "is_illustrative",
 }
 CONTACT_EDITABLE = {
-    "partner_body", "full_name", "full_name_local", "rank", "post", "unit", "email", "phone",
-    "languages", "in_post_since", "left_post_on", "notes", "is_illustrative",
+    "partner_body",
+    "full_name",
+    "full_name_local",
+    "rank",
+    "post",
+    "unit",
+    "email",
+    "phone",
+    "languages",
+    "in_post_since",
+    "left_post_on",
+    "notes",
+    "is_illustrative",
 }
 IMPORT_COLUMNS = ["kind", "name_en", "name_ko", "name_local", "abbreviation", "country", "website"]
 IMPORT_REQUIRED_COLUMNS = ["kind", "name_en"]
@@ -52,10 +98,15 @@ def normalize_phone(raw: str, *, region: str | None, field: str = "phone") -> st
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError({field: _(
-            "“%(raw)s” is not a valid phone number. Write it with the country code, "
-            "e.g. +855 12 345 678."
-        ) % {"raw": raw[:40]}})
+        raise ValidationError(
+            {
+                field: _(
+                    "“%(raw)s” is not a valid phone number. Write it with the country code, "
+                    "e.g. +855 12 345 678."
+                )
+                % {"raw": raw[:40]}
+            }
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -70,6 +121,7 @@ def _check_names(fields: dict, allowed: set[str]) -> None:
 
 
 # Partner bodies ---------------------------------------------------------------------------
+
 
 def _body_save_new(fields: dict) -> PartnerBody:
     body = PartnerBody(**_strip(fields))
@@ -98,12 +150,23 @@ def partner_body_create(
     is_illustrative: bool = False,
 ) -> PartnerBody:
     require(actor, Perm.MANAGE_DIRECTORY)
-    body = _body_save_new({
-        "kind": kind, "name_en": name_en, "country": country, "name_ko": name_ko,
-        "name_local": name_local, "abbreviation": abbreviation, "parent": parent,
-        "website": website, "email": email, "phone": phone, "address": address, "notes": notes,
-        "is_illustrative": is_illustrative,
-    })
+    body = _body_save_new(
+        {
+            "kind": kind,
+            "name_en": name_en,
+            "country": country,
+            "name_ko": name_ko,
+            "name_local": name_local,
+            "abbreviation": abbreviation,
+            "parent": parent,
+            "website": website,
+            "email": email,
+            "phone": phone,
+            "address": address,
+            "notes": notes,
+            "is_illustrative": is_illustrative,
+        }
+    )
     audit.record_created(body, actor=actor)
     return body
 
@@ -141,8 +204,9 @@ def partner_body_deactivate(*, actor, body: PartnerBody, reason: str) -> Partner
         raise ValidationError(_("This body is already inactive."))
     active_units = list(body.units.filter(is_active=True).values_list("name_en", flat=True)[:5])
     if active_units:
-        raise ValidationError(_("Deactivate its units first: %(units)s.")
-                              % {"units": ", ".join(active_units)})
+        raise ValidationError(
+            _("Deactivate its units first: %(units)s.") % {"units": ", ".join(active_units)}
+        )
     before = audit.snapshot(body, ["is_active"])
     body.is_active = False
     body.save(update_fields=["is_active", "updated_at"])
@@ -151,6 +215,7 @@ def partner_body_deactivate(*, actor, body: PartnerBody, reason: str) -> Partner
 
 
 # Contacts ---------------------------------------------------------------------------------
+
 
 def _contact_region(contact: Contact) -> str | None:
     return contact.partner_body.country_id if contact.partner_body_id else None
@@ -175,12 +240,25 @@ def contact_create(
     is_illustrative: bool = False,
 ) -> Contact:
     require(actor, Perm.MANAGE_DIRECTORY)
-    contact = Contact(**_strip({
-        "partner_body": partner_body, "full_name": full_name, "post": post,
-        "full_name_local": full_name_local, "rank": rank, "unit": unit, "email": email,
-        "phone": phone, "languages": languages, "in_post_since": in_post_since,
-        "left_post_on": left_post_on, "notes": notes, "is_illustrative": is_illustrative,
-    }))
+    contact = Contact(
+        **_strip(
+            {
+                "partner_body": partner_body,
+                "full_name": full_name,
+                "post": post,
+                "full_name_local": full_name_local,
+                "rank": rank,
+                "unit": unit,
+                "email": email,
+                "phone": phone,
+                "languages": languages,
+                "in_post_since": in_post_since,
+                "left_post_on": left_post_on,
+                "notes": notes,
+                "is_illustrative": is_illustrative,
+            }
+        )
+    )
     contact.phone = normalize_phone(contact.phone, region=_contact_region(contact))
     contact.full_clean()
     contact.save()
@@ -208,16 +286,22 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
 
 # Countries --------------------------------------------------------------------------------
 
+
 def _iso_countries() -> list[dict[str, str]]:
     korean = babel.Locale("ko").territories
     rows = []
     for entry in pycountry.countries:
         # ISO's short names read "Korea, Republic of"; the common name is what people write.
         name_en = getattr(entry, "common_name", None) or entry.name
-        rows.append({
-            "code": entry.alpha_2, "alpha3": entry.alpha_3, "numeric": entry.numeric,
-            "name_en": name_en, "name_ko": korean.get(entry.alpha_2) or name_en,
-        })
+        rows.append(
+            {
+                "code": entry.alpha_2,
+                "alpha3": entry.alpha_3,
+                "numeric": entry.numeric,
+                "name_en": name_en,
+                "name_ko": korean.get(entry.alpha_2) or name_en,
+            }
+        )
     return rows
 
 
@@ -248,14 +332,18 @@ def countries_sync(*, actor=None) -> dict[str, int]:
     counts = {"created": created, "updated": updated, "total": len(existing) + created}
     if created or updated:
         audit.record(
-            AuditAction.IMPORT, actor=actor, object_type="partners.country",
+            AuditAction.IMPORT,
+            actor=actor,
+            object_type="partners.country",
             object_repr=f"ISO 3166-1: {created} created, {updated} updated",
-            changes=counts, actor_label="" if actor else "sync_countries",
+            changes=counts,
+            actor_label="" if actor else "sync_countries",
         )
     return counts
 
 
 # Bulk import ------------------------------------------------------------------------------
+
 
 def check_import_columns(table: list[dict[str, str]]) -> None:
     """Refuses a file whose header lacks a required column or has one we would ignore."""
@@ -265,10 +353,14 @@ def check_import_columns(table: list[dict[str, str]]) -> None:
     missing = [c for c in IMPORT_REQUIRED_COLUMNS if c not in header]
     unknown = sorted(h for h in header - set(IMPORT_COLUMNS) if h)
     if missing:
-        raise ImportFileError(_("The file lacks the columns: %(cols)s.") % {"cols": ", ".join(missing)})
+        raise ImportFileError(
+            _("The file lacks the columns: %(cols)s.") % {"cols": ", ".join(missing)}
+        )
     if unknown:
-        raise ImportFileError(_("Unknown columns: %(cols)s. The columns are: %(all)s.") % {
-            "cols": ", ".join(unknown), "all": ", ".join(IMPORT_COLUMNS)})
+        raise ImportFileError(
+            _("Unknown columns: %(cols)s. The columns are: %(all)s.")
+            % {"cols": ", ".join(unknown), "all": ", ".join(IMPORT_COLUMNS)}
+        )
 
 
 @transaction.atomic
@@ -284,13 +376,18 @@ def partner_bodies_import(*, actor, table: list[dict[str, str]]) -> ImportResult
         created.append(_body_save_new(data))
 
     countries = {c.code: c for c in Country.objects.all()}
-    result = run_import(table, row_form=PartnerBodyImportRowForm, save_row=save_row,
-                        form_kwargs={"countries": countries})
+    result = run_import(
+        table,
+        row_form=PartnerBodyImportRowForm,
+        save_row=save_row,
+        form_kwargs={"countries": countries},
+    )
     if result.ok:
         audit.record(
-            AuditAction.IMPORT, actor=actor, object_type="partners.partnerbody",
+            AuditAction.IMPORT,
+            actor=actor,
+            object_type="partners.partnerbody",
             object_repr=f"{result.created} partner bodies",
             changes={"created": result.created, "ids": [b.pk for b in created]},
         )
     return result
-

@@ -37,6 +37,11 @@ IMPORT_REPORT_KEY = "partners-import-report-{}"
 MAX_PROBLEMS_SHOWN = 200
 
 
+def _posted(request) -> tuple:
+    """The form data of a POST (even an empty one, so it is validated), else nothing."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _list_page(request, template: str, context: dict) -> HttpResponse:
     """The whole page, or only its results when htmx asks for them."""
     if request.htmx and request.htmx.target == RESULTS_TARGET:
@@ -46,55 +51,83 @@ def _list_page(request, template: str, context: dict) -> HttpResponse:
 
 # Partner bodies ---------------------------------------------------------------------------
 
+
 @require_GET
 def body_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_DIRECTORY)
     listing, queryset = build_listing(
-        request, selectors.bodies_for(request.user), form_class=PartnerBodyFilterForm,
-        form_kwargs={"user": request.user}, columns=BODY_COLUMNS,
-        search_fields=selectors.BODY_SEARCH_FIELDS, apply_filters=selectors.body_filter,
+        request,
+        selectors.bodies_for(request.user),
+        form_class=PartnerBodyFilterForm,
+        form_kwargs={"user": request.user},
+        columns=BODY_COLUMNS,
+        search_fields=selectors.BODY_SEARCH_FIELDS,
+        apply_filters=selectors.body_filter,
         default_sort="name_en",
     )
     if fmt := wants_export(request):
         return export_audited(request, queryset, BODY_COLUMNS, fmt=fmt, filename="partner-bodies")
-    return _list_page(request, "partners/body_list.html", {
-        "listing": listing, "can_export": can(request.user, Perm.EXPORT_DATA),
-        "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
-    })
+    return _list_page(
+        request,
+        "partners/body_list.html",
+        {
+            "listing": listing,
+            "can_export": can(request.user, Perm.EXPORT_DATA),
+            "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
+        },
+    )
+
+
+def _body_page(request, body, *, status_form=None, status: int = 200) -> HttpResponse:
+    can_manage = can(request.user, Perm.MANAGE_DIRECTORY)
+    if can_manage and status_form is None:
+        status_form = PartnerBodyDeactivateForm()
+    return render(
+        request,
+        "partners/body_detail.html",
+        {
+            **NAV,
+            "body": body,
+            "units": selectors.body_units(request.user, body),
+            "contacts": selectors.body_contacts(request.user, body),
+            "can_view_contacts": can(request.user, Perm.VIEW_CONTACTS),
+            "can_manage": can_manage,
+            "status_form": bootstrapify(status_form) if can_manage else None,
+        },
+        status=status,
+    )
 
 
 @require_GET
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW_DIRECTORY)
-    body = selectors.get_body_for_user(request.user, pk)
-    can_manage = can(request.user, Perm.MANAGE_DIRECTORY)
-    return render(request, "partners/body_detail.html", {
-        **NAV, "body": body, "units": selectors.body_units(request.user, body),
-        "contacts": selectors.body_contacts(request.user, body),
-        "can_view_contacts": can(request.user, Perm.VIEW_CONTACTS), "can_manage": can_manage,
-        "deactivate_form": bootstrapify(PartnerBodyDeactivateForm()) if can_manage else None,
-    })
+    return _body_page(request, selectors.get_body_for_user(request.user, pk))
 
 
 @require_http_methods(["GET", "POST"])
 def body_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_DIRECTORY)
     body = selectors.get_body_for_user(request.user, pk) if pk else None
-    form = PartnerBodyForm(request.POST or None, instance=body)
+    form = PartnerBodyForm(_posted(request)[0], instance=body)
     if request.method == "POST" and form.is_valid():
         try:
             if body is None:
                 body = services.partner_body_create(actor=request.user, **form.cleaned_data)
             else:
-                body = services.partner_body_update(actor=request.user, body=body,
-                                                    **form.cleaned_data)
+                body = services.partner_body_update(
+                    actor=request.user, body=body, **form.cleaned_data
+                )
             messages.success(request, _("The partner body is saved."))
             return redirect("partners:body_detail", pk=body.pk)
         except ValidationError as error:
             apply_errors(form, error)
     status = 400 if request.method == "POST" else 200
-    return render(request, "partners/body_form.html",
-                  {**NAV, "form": bootstrapify(form), "body": body}, status=status)
+    return render(
+        request,
+        "partners/body_form.html",
+        {**NAV, "form": bootstrapify(form), "body": body},
+        status=status,
+    )
 
 
 @require_POST
@@ -102,29 +135,31 @@ def body_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Deactivates a body (with a reason) or brings it back into the active list."""
     require(request.user, Perm.MANAGE_DIRECTORY)
     body = selectors.get_body_for_user(request.user, pk)
-    form = PartnerBodyDeactivateForm(request.POST)
+    reactivate = request.POST.get("action") == "reactivate"
+    form = PartnerBodyDeactivateForm(None if reactivate else request.POST)
     try:
-        if request.POST.get("action") == "reactivate":
-            services.partner_body_update(actor=request.user, body=body, is_active=True,
-                                         reason=request.POST.get("reason", "")[:500])
+        if reactivate:
+            services.partner_body_update(actor=request.user, body=body, is_active=True)
             messages.success(request, _("The partner body is active again."))
-        elif form.is_valid():
-            services.partner_body_deactivate(actor=request.user, body=body,
-                                             reason=form.cleaned_data["reason"])
+            return redirect("partners:body_detail", pk=body.pk)
+        if form.is_valid():
+            services.partner_body_deactivate(
+                actor=request.user, body=body, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("The partner body is deactivated."))
-        else:
-            messages.error(request, _("Say why the body is deactivated."))
+            return redirect("partners:body_detail", pk=body.pk)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("partners:body_detail", pk=body.pk)
+        apply_errors(form, error)
+    return _body_page(request, body, status_form=form, status=400)
 
 
 # Bulk import ------------------------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
 def body_import(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.MANAGE_DIRECTORY)
-    form = bootstrapify(ImportUploadForm(request.POST or None, request.FILES or None))
+    form = ImportUploadForm(*_posted(request))
     result, report_token = None, None
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,17 +169,27 @@ def body_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             if result.ok:
-                messages.success(request, _("%(n)s partner bodies are imported.")
-                                 % {"n": result.created})
+                messages.success(
+                    request, _("%(n)s partner bodies are imported.") % {"n": result.created}
+                )
                 return redirect("partners:body_list")
             report_token = uuid.uuid4().hex
             request.session[IMPORT_REPORT_KEY.format(report_token)] = result.report_csv()
     status = 400 if request.method == "POST" else 200
-    return render(request, "partners/body_import.html", {
-        **NAV, "form": bootstrapify(form), "result": result, "report_token": report_token,
-        "problems": result.problems[:MAX_PROBLEMS_SHOWN] if result else [],
-        "columns": services.IMPORT_COLUMNS, "kinds": PartnerKind.values,
-    }, status=status)
+    return render(
+        request,
+        "partners/body_import.html",
+        {
+            **NAV,
+            "form": bootstrapify(form),
+            "result": result,
+            "report_token": report_token,
+            "problems": result.problems[:MAX_PROBLEMS_SHOWN] if result else [],
+            "columns": services.IMPORT_COLUMNS,
+            "kinds": PartnerKind.values,
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -161,21 +206,31 @@ def import_report(request: HttpRequest, token: str) -> HttpResponse:
 
 # Contacts ---------------------------------------------------------------------------------
 
+
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_CONTACTS)
     listing, queryset = build_listing(
-        request, selectors.contacts_for(request.user), form_class=ContactFilterForm,
-        form_kwargs={"user": request.user}, columns=CONTACT_COLUMNS,
-        search_fields=selectors.CONTACT_SEARCH_FIELDS, apply_filters=selectors.contact_filter,
+        request,
+        selectors.contacts_for(request.user),
+        form_class=ContactFilterForm,
+        form_kwargs={"user": request.user},
+        columns=CONTACT_COLUMNS,
+        search_fields=selectors.CONTACT_SEARCH_FIELDS,
+        apply_filters=selectors.contact_filter,
         default_sort="full_name",
     )
     if fmt := wants_export(request):
         return export_audited(request, queryset, CONTACT_COLUMNS, fmt=fmt, filename="contacts")
-    return _list_page(request, "partners/contact_list.html", {
-        "listing": listing, "can_export": can(request.user, Perm.EXPORT_DATA),
-        "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
-    })
+    return _list_page(
+        request,
+        "partners/contact_list.html",
+        {
+            "listing": listing,
+            "can_export": can(request.user, Perm.EXPORT_DATA),
+            "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
+        },
+    )
 
 
 @require_GET
@@ -184,9 +239,15 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for_user(request.user, pk)
     # Opening a person's record is a view of personal data, and is kept in the audit trail.
     audit.record_viewed(contact, actor=request.user)
-    return render(request, "partners/contact_detail.html", {
-        **NAV, "contact": contact, "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
-    })
+    return render(
+        request,
+        "partners/contact_detail.html",
+        {
+            **NAV,
+            "contact": contact,
+            "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,32 +255,43 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_DIRECTORY)
     contact = selectors.get_contact_for_user(request.user, pk) if pk else None
     initial = {"partner_body": request.GET.get("body")} if contact is None else None
-    form = ContactForm(request.POST or None, instance=contact, initial=initial, user=request.user)
+    form = ContactForm(_posted(request)[0], instance=contact, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             if contact is None:
                 contact = services.contact_create(actor=request.user, **form.cleaned_data)
             else:
-                contact = services.contact_update(actor=request.user, contact=contact,
-                                                  **form.cleaned_data)
+                contact = services.contact_update(
+                    actor=request.user, contact=contact, **form.cleaned_data
+                )
             messages.success(request, _("The contact is saved."))
             return redirect("partners:contact_detail", pk=contact.pk)
         except ValidationError as error:
             apply_errors(form, error)
     status = 400 if request.method == "POST" else 200
-    return render(request, "partners/contact_form.html",
-                  {**NAV, "form": bootstrapify(form), "contact": contact}, status=status)
+    return render(
+        request,
+        "partners/contact_form.html",
+        {**NAV, "form": bootstrapify(form), "contact": contact},
+        status=status,
+    )
 
 
 # Countries --------------------------------------------------------------------------------
+
 
 @require_GET
 def country_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_DIRECTORY)
     listing, _queryset = build_listing(
-        request, selectors.countries_for(request.user), form_class=CountryFilterForm,
-        columns=COUNTRY_COLUMNS, search_fields=selectors.COUNTRY_SEARCH_FIELDS,
-        apply_filters=selectors.country_filter, default_sort="name_en", per_page=50,
+        request,
+        selectors.countries_for(request.user),
+        form_class=CountryFilterForm,
+        columns=COUNTRY_COLUMNS,
+        search_fields=selectors.COUNTRY_SEARCH_FIELDS,
+        apply_filters=selectors.country_filter,
+        default_sort="name_en",
+        per_page=50,
     )
     return _list_page(request, "partners/country_list.html", {"listing": listing})
 
@@ -228,7 +300,13 @@ def country_list(request: HttpRequest) -> HttpResponse:
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, Perm.VIEW_DIRECTORY)
     country = selectors.get_country(code)
-    return render(request, "partners/country_detail.html", {
-        **NAV, "country": country, "bodies": selectors.country_bodies(request.user, country),
-        "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
-    })
+    return render(
+        request,
+        "partners/country_detail.html",
+        {
+            **NAV,
+            "country": country,
+            "bodies": selectors.country_bodies(request.user, country),
+            "can_manage": can(request.user, Perm.MANAGE_DIRECTORY),
+        },
+    )

@@ -43,6 +43,7 @@ def screenshot(page, name: str) -> Path:
     folder = Path(os.environ.get("LIAISON_VAR_DIR", "var")) / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
+    page.evaluate("document.fonts.ready")  # web fonts load lazily, by unicode range
     page.screenshot(path=str(path), full_page=True)
     return path
 

@@ -13,9 +13,14 @@ def test_an_officer_signs_in_switches_to_korean_searches_partners_and_is_refused
     browser_page, live_server, personas
 ):
     page = browser_page
-    PartnerBodyFactory(name_en="Royal Thai Police", name_ko="태국 왕립경찰", abbreviation="RTP",
-                       country=CountryFactory(code="TH", alpha3="THA", numeric="764", name_en="Thailand",
-                                              name_ko="태국"))
+    PartnerBodyFactory(
+        name_en="Royal Thai Police",
+        name_ko="태국 왕립경찰",
+        abbreviation="RTP",
+        country=CountryFactory(
+            code="TH", alpha3="THA", numeric="764", name_en="Thailand", name_ko="태국"
+        ),
+    )
     sign_in(page, live_server.url, "ico", PASSWORD)
     assert page.locator("h1").first.inner_text().startswith("Welcome")
 

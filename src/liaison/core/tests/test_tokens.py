@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def api(token):
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_a_token_is_shown_once_and_only_its_hash_is_stored(personas):
