@@ -6,4 +6,14 @@ app_name = "agreements"
 
 urlpatterns = [
     path("", views.agreement_list, name="list"),
+    path("new/", views.agreement_edit, name="create"),
+    path("deadlines/", views.deadlines, name="deadlines"),
+    path("effectiveness/", views.effectiveness, name="effectiveness"),
+    path("occasions/", views.occasion_list, name="occasion_list"),
+    path("occasions/<int:pk>/", views.occasion_detail, name="occasion_detail"),
+    path("<int:pk>/", views.agreement_detail, name="detail"),
+    path("<int:pk>/edit/", views.agreement_edit, name="edit"),
+    path("<int:pk>/summary/", views.agreement_summary, name="summary"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+    path("<int:pk>/actions/<str:action>/", views.agreement_action, name="action"),
 ]

@@ -107,6 +107,12 @@ def _users(rows: list[dict], institutions: dict, partners: dict) -> dict[str, st
     return {row["username"]: known.get(row["username"], "(changed by its user)") for row in rows}
 
 
+def _agreements() -> int:
+    from liaison.agreements.demo import load_agreement_demo_data
+
+    return load_agreement_demo_data()["agreements_total"]
+
+
 def load_demo_data(path: Path = DEMO_FILE) -> tuple[dict[str, int], dict[str, str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     call_command("sync_countries", verbosity=0)
@@ -128,4 +134,5 @@ def load_demo_data(path: Path = DEMO_FILE) -> tuple[dict[str, int], dict[str, st
             object_type="demo-data",
             object_repr=", ".join(f"{k}: {v}" for k, v in counts.items()),
         )
+        counts["agreements"] = _agreements()
     return counts, logins

@@ -59,3 +59,15 @@ def test_demo_records_beyond_the_reports_are_marked_illustrative():
     assert PartnerBody.objects.get(name_en="Myanmar Police Force").is_illustrative
     assert not Contact.objects.get(full_name="Sar Thet").is_illustrative
     assert Contact.objects.filter(is_illustrative=True).exists()
+
+
+def test_demo_data_holds_the_96_agreements_and_the_nine_ips_applications():
+    from liaison.agreements.models import Agreement
+
+    call_command("demo_data")
+    call_command("demo_data")
+    assert Agreement.objects.count() == 96
+    ips_countries = set(
+        Agreement.objects.filter(occasion__isnull=False).values_list("country__code", flat=True)
+    )
+    assert {"FR", "NL", "VN", "PH", "KH", "MY", "LA", "KZ", "JO"} <= ips_countries
