@@ -14,6 +14,7 @@ const files = {
   "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons/bootstrap-icons.min.css",
   "bootstrap-icons/font/fonts": "bootstrap-icons/fonts",
   "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
+  "chart.js/dist/chart.umd.min.js.map": "chart.js/chart.umd.min.js.map",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
 };
 

@@ -10,7 +10,7 @@ port=${LIAISON_TEST_PGPORT:-5432}
 user=${LIAISON_TEST_PGUSER:-postgres}
 
 if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h "$host" -p "$port"; then
-  echo "postgres://$user@$host:$port/postgres"
+  echo "postgres://$user@$host:$port/liaison"
   exit 0
 fi
 
@@ -42,4 +42,4 @@ if ! "$bindir/pg_isready" -q -h 127.0.0.1 -p "$own_port"; then
   "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w \
     -o "-p $own_port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" start >&2
 fi
-echo "postgres://postgres@127.0.0.1:$own_port/postgres"
+echo "postgres://postgres@127.0.0.1:$own_port/liaison"

@@ -9,6 +9,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 export LIAISON_VAR_DIR=${LIAISON_VAR_DIR:-$PWD/var/test}
 mkdir -p "$LIAISON_VAR_DIR"
 workers=${LIAISON_TEST_WORKERS:-2}
+# Tests open connections from several threads (the live server); none may linger.
+export LIAISON_DB_CONN_MAX_AGE=0
 
 say "Lint (ruff)"
 .venv/bin/ruff check src
@@ -16,6 +18,9 @@ say "Lint (ruff)"
 
 say "Migrations are complete"
 .venv/bin/liaison makemigrations --check --dry-run >/dev/null
+
+say "Static files collect as in production"
+.venv/bin/liaison collectstatic --no-input -v 0
 
 say "Tests on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -n "$workers" "$@"
