@@ -23,6 +23,16 @@ def _static_files_without_manifest(settings):
 
 
 @pytest.fixture(autouse=True)
+def _messages_in_english():
+    # Tests read messages in English; the product's default language is Korean. Requests
+    # still switch to the user's language, as the language tests show.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings, request):
     # Argon2 is the product's hasher (tested in core/tests/test_auth.py); the rest of the
     # suite hashes faster so that creating personas does not dominate its run time.

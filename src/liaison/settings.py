@@ -176,6 +176,15 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 LIAISON_LOCKOUT_FAILURES = env_int("LIAISON_LOCKOUT_FAILURES", 5)
 LIAISON_LOCKOUT_WINDOW_SECONDS = env_int("LIAISON_LOCKOUT_WINDOW_SECONDS", 15 * 60)
 
+# Agreements: the regulation's deadlines and the reminder job (see agreements/conf.py).
+LIAISON_RESULT_REPORT_DUE_DAYS = env_int("LIAISON_RESULT_REPORT_DUE_DAYS", 30)
+LIAISON_ANNUAL_REPORT_DUE = tuple(
+    int(part) for part in env_str("LIAISON_ANNUAL_REPORT_DUE", "1-31").split("-")
+)  # month-day of the year after the reported year
+LIAISON_AGREEMENT_EXPIRY_WARNING_DAYS = env_int("LIAISON_AGREEMENT_EXPIRY_WARNING_DAYS", 90)
+LIAISON_REMINDER_LEAD_DAYS = env_int("LIAISON_REMINDER_LEAD_DAYS", 14)
+LIAISON_BASE_URL = env_str("LIAISON_BASE_URL", "http://127.0.0.1:8000")
+
 # Home agency: facts about the country the agency serves are data, read from here.
 LIAISON_HOME_COUNTRY = env_str("LIAISON_HOME_COUNTRY", "KR")
 LIAISON_AGENCY_NAME = env_str("LIAISON_AGENCY_NAME", "Korean National Police Agency")

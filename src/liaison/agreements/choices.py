@@ -104,3 +104,11 @@ class RenewalTerms(models.TextChoices):
 class TerminationDecision(models.TextChoices):
     TERMINATE = "terminate", _("Terminate")
     KEEP = "keep", _("Keep")
+
+
+class ReminderKind(models.TextChoices):
+    APPLICATION = "application", _("Application closing")
+    REVIEW = "review", _("Review pending before the signing")
+    RESULT_REPORT = "result_report", _("Result report due")
+    ANNUAL_REPORT = "annual_report", _("Annual report due")
+    EXPIRY = "expiry", _("Expiry approaching")

@@ -31,6 +31,18 @@ def expiry_warning_days() -> int:
     return int(getattr(settings, "LIAISON_AGREEMENT_EXPIRY_WARNING_DAYS", 90))
 
 
+def reminder_lead_days() -> int:
+    """How many days ahead the reminder job warns of an application closing, a review
+    pending before the signing, or a report falling due (expiries: expiry_warning_days)."""
+    return int(getattr(settings, "LIAISON_REMINDER_LEAD_DAYS", 14))
+
+
+def base_url() -> str:
+    """The address people open Liaison at, for links in e-mails (e.g.
+    https://liaison.police.go.kr); empty gives links relative to the site."""
+    return str(getattr(settings, "LIAISON_BASE_URL", "")).rstrip("/")
+
+
 def effectiveness_thresholds() -> EffectivenessThresholds:
     values = getattr(settings, "LIAISON_EFFECTIVENESS_THRESHOLDS", {}) or {}
     return EffectivenessThresholds(**values)

@@ -216,3 +216,11 @@ class TerminationDecisionForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class NotificationReadForm(forms.Form):
+    reminder = forms.IntegerField(required=False, min_value=1)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (.csv or .xlsx)"))

@@ -7,17 +7,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.core.listing import Column
-from liaison.core.permissions import Perm, require
+from liaison.core.permissions import Perm, can, require
 
 from . import conf, rules
 from .choices import IN_FORCE_STATUSES, AgreementStatus
-from .models import Agreement, AnnualReport, Occasion
+from .models import Agreement, AnnualReport, Occasion, Reminder
 
 SEARCH_FIELDS = [
     "title",
@@ -213,8 +213,13 @@ class Due:
 def deadlines(user, *, today: datetime.date, horizon_days: int = 120) -> list[Due]:
     """Everything due on the agreements the user can see, soonest first: applications
     closing, reviews pending, result reports, annual reports and expiries."""
+    return due_items(agreements_for(user), today=today, horizon_days=horizon_days)
+
+
+def due_items(visible: QuerySet, *, today: datetime.date, horizon_days: int) -> list[Due]:
+    """Everything due on the agreements of `visible`, soonest first. The deadline calendar
+    passes what a user may see; the reminder job passes every agreement."""
     S = AgreementStatus
-    visible = agreements_for(user)
     horizon = today + datetime.timedelta(days=horizon_days)
     items: list[Due] = []
     for a in visible.filter(
@@ -318,3 +323,19 @@ def dashboard_summary(user, *, today: datetime.date) -> dict:
         "overdue": len([d for d in due if d.due_on < today]),
         "by_status": [(S(k).label, v) for k, v in sorted(by_status.items())],
     }
+
+
+def notifications_for(user) -> QuerySet[Reminder]:
+    """The person's own reminders, unread first, newest first; nobody sees another's."""
+    return (
+        Reminder.objects.filter(recipient_id=user.pk)
+        .select_related("agreement")
+        .order_by(F("read_at").asc(nulls_first=True), "-sent_at", "-pk")
+    )
+
+
+def unread_notification_count(user) -> int:
+    """The number on the badge in the top bar; zero for those who see no agreements."""
+    if not can(user, Perm.VIEW_AGREEMENTS):
+        return 0
+    return Reminder.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

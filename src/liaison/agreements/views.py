@@ -4,6 +4,7 @@ printable summary. Each view parses input, calls one service or selector, render
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,17 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core.forms import bootstrapify
+from liaison.core.importing import ImportFileError, read_table
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import Institution
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
 
+from . import dashboard as agreement_dashboard
 from . import forms, permissions, rules, selectors, services, workflow
-from .choices import IN_FORCE_STATUSES, AgreementStatus
+from .choices import IN_FORCE_STATUSES, AgreementStatus, AgreementType, ScopeArea
 from .conf import effectiveness_thresholds, result_report_due_days
 from .models import Occasion
+from .services.importing import IMPORT_COLUMNS, IMPORT_STATUSES
 
 NAV = {"active_nav": "agreements"}
+IMPORT_REPORT_KEY = "agreements-import-report-{}"
+MAX_PROBLEMS_SHOWN = 200
 S = AgreementStatus
 
 
@@ -52,8 +58,60 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "listing": listing,
             "can_export": can(request.user, Perm.EXPORT_DATA),
             "can_apply": permissions.can_apply(request.user),
+            "can_import": permissions.can_review(request.user),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_import(request: HttpRequest) -> HttpResponse:
+    """The office's earlier registry, imported all or nothing (as the partner directory)."""
+    require(request.user, Perm.REVIEW_AGREEMENTS)
+    posted = request.method == "POST"
+    form = forms.ImportUploadForm(request.POST if posted else None, request.FILES or None)
+    result, report_token = None, None
+    if posted and form.is_valid():
+        try:
+            table = read_table(form.cleaned_data["file"])
+            result = services.agreements_import(actor=request.user, table=table)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if result.ok:
+                messages.success(
+                    request, _("%(n)s agreements are imported.") % {"n": result.created}
+                )
+                return redirect("agreements:list")
+            report_token = uuid.uuid4().hex
+            request.session[IMPORT_REPORT_KEY.format(report_token)] = result.report_csv()
+    return render(
+        request,
+        "agreements/import.html",
+        {
+            **NAV,
+            "form": bootstrapify(form),
+            "result": result,
+            "report_token": report_token,
+            "problems": result.problems[:MAX_PROBLEMS_SHOWN] if result else [],
+            "columns": IMPORT_COLUMNS,
+            "statuses": IMPORT_STATUSES,
+            "types": AgreementType.values,
+            "scope_areas": ScopeArea.values,
+        },
+        status=400 if posted else 200,
+    )
+
+
+@require_GET
+def import_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The row-by-row problems of a refused import, as CSV; only in the session that ran it."""
+    require(request.user, Perm.REVIEW_AGREEMENTS)
+    report = request.session.get(IMPORT_REPORT_KEY.format(token))
+    if report is None:
+        raise Http404
+    response = HttpResponse(report, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="agreement-import-problems.csv"'
+    return response
 
 
 def _institutions_for(user):
@@ -396,6 +454,14 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 @require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW_AGREEMENTS)
+    today = timezone.localdate()
+    context = agreement_dashboard.dashboard(request.user, today=today)
+    return render(request, "agreements/dashboard.html", {**NAV, **context, "today": today})
+
+
+@require_GET
 def deadlines(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AGREEMENTS)
     today = timezone.localdate()
@@ -456,3 +522,43 @@ def effectiveness(request: HttpRequest) -> HttpResponse:
             "thresholds": rules.thresholds_text(effectiveness_thresholds()),
         },
     )
+
+
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The person's own reminders: unread ones first, then the latest read ones."""
+    require(request.user, Perm.VIEW_AGREEMENTS)
+    items = list(selectors.notifications_for(request.user)[:100])
+    return render(
+        request,
+        "agreements/notifications.html",
+        {
+            **NAV,
+            "items": items,
+            "unread": sum(1 for item in items if item.read_at is None),
+        },
+    )
+
+
+@require_GET
+def notifications_badge(request: HttpRequest) -> HttpResponse:
+    """The unread count in the top bar, fetched by HTMX after the page loads so that no
+    page pays a query for it."""
+    return render(
+        request,
+        "agreements/partials/notifications_badge.html",
+        {"count": selectors.unread_notification_count(request.user)},
+    )
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Marks one notification (`reminder`) or, without it, all of the person's read."""
+    require(request.user, Perm.VIEW_AGREEMENTS)
+    form = forms.NotificationReadForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    services.notifications_mark_read(
+        actor=request.user, reminder_id=form.cleaned_data.get("reminder")
+    )
+    return redirect("agreements:notifications")

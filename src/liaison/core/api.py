@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from . import services
@@ -181,7 +181,7 @@ def user_create(request, payload: UserIn):
     user = services.user_create(
         actor=request.user, username=data.pop("username"), password=data.pop("password"), **data
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.patch("/users/{int:pk}", response=UserOut)
@@ -214,11 +214,11 @@ def token_list(request):
 )
 def token_create(request, payload: TokenIn):
     token, raw = services.api_token_create(actor=request.user, **payload.dict())
-    return 201, TokenCreated(**TokenOut.from_orm(token).dict(), token=raw)
+    return Status(201, TokenCreated(**TokenOut.from_orm(token).dict(), token=raw))
 
 
 @router.delete("/tokens/{int:pk}", response={204: None}, summary="Revoke one of your tokens")
 def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)

@@ -73,6 +73,12 @@ class Agreement(IllustrativeMixin, TimestampedModel):
     organisation, from the institution's application to its termination or expiry."""
 
     title = models.CharField(_("title"), max_length=300)
+    external_reference = models.CharField(
+        _("registry reference"),
+        max_length=60,
+        blank=True,
+        help_text=_("The reference it had in the office's registry before Liaison."),
+    )
     agreement_type = models.CharField(
         _("agreement type"), max_length=30, choices=AgreementType.choices, default="mou"
     )
@@ -204,6 +210,14 @@ class Agreement(IllustrativeMixin, TimestampedModel):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         indexes = [models.Index(fields=["status", "planned_signing_on"], name="agr_status_plan")]
+        constraints = [
+            # Importing the same registry twice must not create the agreements twice.
+            models.UniqueConstraint(
+                fields=["external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="agreement_external_reference_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import IllustrativeMixin
 
-from ..choices import ActivityKind, TerminationDecision
+from ..choices import ActivityKind, ReminderKind, TerminationDecision
 from .agreement import Agreement
 
 
@@ -149,13 +149,14 @@ class EffectivenessDecision(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder sent about something due; its key makes sure it is sent only once."""
+    """A reminder about something due on an agreement, sent to one person by e-mail and
+    shown to them in the application until they mark it read."""
 
-    key = models.CharField(_("key"), max_length=200, unique=True)
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reminders")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreement_reminders"
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"))
     due_on = models.DateField(_("due"))
@@ -166,6 +167,15 @@ class Reminder(models.Model):
         ordering = ["-sent_at"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="reminder_unread")]
+        constraints = [
+            # The database, not the job, guarantees "never twice": two runs of the job at
+            # once both try to insert the row and only one of them can, and only the one
+            # that inserted it sends the e-mail.
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "due_on", "recipient"], name="reminder_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -19,6 +19,7 @@ from .conclusion import (
     agreement_start_review,
 )
 from .documents import document_upload
+from .importing import agreements_import
 from .life import (
     activity_counts,
     activity_record,
@@ -31,6 +32,7 @@ from .life import (
     termination_decide,
     termination_recommend,
 )
+from .reminders import notifications_mark_read, reminders_send
 
 __all__ = [
     "activity_counts",
@@ -47,11 +49,14 @@ __all__ = [
     "agreement_submit",
     "agreement_transition",
     "agreement_update",
+    "agreements_import",
     "annual_report_submit",
     "document_upload",
     "effectiveness_assess",
     "effectiveness_overview",
+    "notifications_mark_read",
     "occasion_create",
+    "reminders_send",
     "result_report_submit",
     "submission_deadline",
     "termination_decide",

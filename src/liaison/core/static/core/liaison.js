@@ -2,22 +2,38 @@
 (function () {
   "use strict";
 
-  function drawBarChart(canvasId, dataId) {
-    var canvas = document.getElementById(canvasId);
-    var source = document.getElementById(dataId);
-    if (!canvas || !source || typeof Chart === "undefined") return;
-    var rows = JSON.parse(source.textContent);
+  // rows: [{label, count}], as the server writes them with json_script.
+  function barChart(canvas, rows, horizontal) {
+    if (typeof Chart === "undefined") return;
     new Chart(canvas, {
       type: "bar",
       data: {
         labels: rows.map(function (r) { return r.label; }),
         datasets: [{ data: rows.map(function (r) { return r.count; }), backgroundColor: "#2f6fb3" }],
       },
-      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: {
+        // Charts drawn from data-chart fill the height of their container.
+        maintainAspectRatio: !canvas.dataset.chart,
+        indexAxis: horizontal ? "y" : "x",
+        plugins: { legend: { display: false } },
+        scales: { [horizontal ? "x" : "y"]: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     });
   }
 
+  function drawBarChart(canvas, dataId, horizontal) {
+    var source = document.getElementById(dataId);
+    if (!canvas || !source) return;
+    barChart(canvas, JSON.parse(source.textContent), horizontal);
+    canvas.dataset.chartDrawn = "true";
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    drawBarChart("partners-by-country", "partners-by-country-data");
+    drawBarChart(document.getElementById("partners-by-country"), "partners-by-country-data");
+    // Any <canvas data-chart="ID"> is drawn from the json_script element with that id;
+    // data-chart-horizontal draws the bars sideways (long labels such as statuses).
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      drawBarChart(canvas, canvas.dataset.chart, "chartHorizontal" in canvas.dataset);
+    });
   });
 })();
