@@ -12,6 +12,9 @@ say "Collecting static files"
 .venv/bin/liaison collectstatic --no-input -v 0
 say "Loading demo data"
 .venv/bin/liaison demo-data
+# The reminder job runs daily here as cron or a systemd timer runs it in production;
+# it is safe to run at any time: a reminder already sent is never sent again.
+( while true; do .venv/bin/liaison send-reminders || true; sleep 86400; done ) &
 bind=${LIAISON_BIND:-127.0.0.1:8000}
 say "Serving Liaison on http://$bind (Ctrl+C stops it)"
 exec .venv/bin/gunicorn liaison.wsgi:application --bind "$bind" --workers "${LIAISON_WORKERS:-2}" \

@@ -21,11 +21,25 @@
     });
   }
 
+  // A canvas does not ask for web fonts itself: load the Hangul glyphs its labels need
+  // first, or labels would be drawn as empty boxes where no Korean system font exists.
+  function withLabelFonts(rows, draw) {
+    if (typeof Chart !== "undefined") {
+      Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    }
+    if (!document.fonts || !document.fonts.load) return draw();
+    var text = rows.map(function (r) { return r.label; }).join("");
+    document.fonts.load('12px "Noto Sans KR"', text).then(draw, draw);
+  }
+
   function drawBarChart(canvas, dataId, horizontal) {
     var source = document.getElementById(dataId);
     if (!canvas || !source) return;
-    barChart(canvas, JSON.parse(source.textContent), horizontal);
-    canvas.dataset.chartDrawn = "true";
+    var rows = JSON.parse(source.textContent);
+    withLabelFonts(rows, function () {
+      barChart(canvas, rows, horizontal);
+      canvas.dataset.chartDrawn = "true";
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
