@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgreementStatus(models.TextChoices):
@@ -12,7 +13,7 @@ class AgreementStatus(models.TextChoices):
     DRAFT_REVIEW = "draft_review", _("Draft text under review")
     APPROVED = "approved", _("Approved for signing")
     SIGNED = "signed", _("Signed (result report due)")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("agreement status", "Active")
     TERMINATION_RECOMMENDED = "termination_recommended", _("Termination recommended")
     TERMINATED = "terminated", _("Terminated")
     EXPIRED = "expired", _("Expired")

@@ -167,9 +167,13 @@ class SignForm(forms.Form):
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     place = forms.CharField(label=_("Place"), max_length=200)
     signatory_home = forms.CharField(label=_("Signatory (our side)"), max_length=200)
-    signatory_home_title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    signatory_home_title = forms.CharField(
+        label=_("Signatory's position (our side)"), max_length=200, required=False
+    )
     signatory_partner = forms.CharField(label=_("Signatory (partner side)"), max_length=200)
-    signatory_partner_title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    signatory_partner_title = forms.CharField(
+        label=_("Signatory's position (partner side)"), max_length=200, required=False
+    )
     signed_copy = forms.FileField(label=_("Signed copy (PDF, DOCX or ODT)"))
     expires_on = forms.DateField(label=_("Expires on"), widget=DATE, required=False)
     renewal = forms.ChoiceField(label=_("Renewal"), choices=RenewalTerms.choices)
