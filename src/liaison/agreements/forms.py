@@ -224,7 +224,3 @@ class TerminationDecisionForm(forms.Form):
 
 class NotificationReadForm(forms.Form):
     reminder = forms.IntegerField(required=False, min_value=1)
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("File (.csv or .xlsx)"))

@@ -4,7 +4,6 @@ printable summary. Each view parses input, calls one service or selector, render
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,12 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liaison.core import import_pages
 from liaison.core.forms import bootstrapify
-from liaison.core.importing import ImportFileError, read_table
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import Institution
 from liaison.core.permissions import Perm, can, require
@@ -31,8 +31,6 @@ from .models import Occasion
 from .services.importing import IMPORT_COLUMNS, IMPORT_STATUSES
 
 NAV = {"active_nav": "agreements"}
-IMPORT_REPORT_KEY = "agreements-import-report-{}"
-MAX_PROBLEMS_SHOWN = 200
 S = AgreementStatus
 
 
@@ -66,52 +64,29 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_import(request: HttpRequest) -> HttpResponse:
     """The office's earlier registry, imported all or nothing (as the partner directory)."""
-    require(request.user, Perm.REVIEW_AGREEMENTS)
-    posted = request.method == "POST"
-    form = forms.ImportUploadForm(request.POST if posted else None, request.FILES or None)
-    result, report_token = None, None
-    if posted and form.is_valid():
-        try:
-            table = read_table(form.cleaned_data["file"])
-            result = services.agreements_import(actor=request.user, table=table)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if result.ok:
-                messages.success(
-                    request, _("%(n)s agreements are imported.") % {"n": result.created}
-                )
-                return redirect("agreements:list")
-            report_token = uuid.uuid4().hex
-            request.session[IMPORT_REPORT_KEY.format(report_token)] = result.report_csv()
-    return render(
+    return import_pages.import_page(
         request,
-        "agreements/import.html",
-        {
+        perm=Perm.REVIEW_AGREEMENTS,
+        run=lambda table: services.agreements_import(actor=request.user, table=table),
+        template="agreements/import.html",
+        success_message=_("%(n)s agreements are imported."),
+        success_url=reverse("agreements:list"),
+        report_url_name="agreements:import_report",
+        context={
             **NAV,
-            "form": bootstrapify(form),
-            "result": result,
-            "report_token": report_token,
-            "problems": result.problems[:MAX_PROBLEMS_SHOWN] if result else [],
             "columns": IMPORT_COLUMNS,
             "statuses": IMPORT_STATUSES,
             "types": AgreementType.values,
             "scope_areas": ScopeArea.values,
         },
-        status=400 if posted else 200,
     )
 
 
 @require_GET
 def import_report(request: HttpRequest, token: str) -> HttpResponse:
-    """The row-by-row problems of a refused import, as CSV; only in the session that ran it."""
-    require(request.user, Perm.REVIEW_AGREEMENTS)
-    report = request.session.get(IMPORT_REPORT_KEY.format(token))
-    if report is None:
-        raise Http404
-    response = HttpResponse(report, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="agreement-import-problems.csv"'
-    return response
+    return import_pages.import_report(
+        request, perm=Perm.REVIEW_AGREEMENTS, token=token, filename="agreement-import-problems.csv"
+    )
 
 
 def _institutions_for(user):

@@ -158,10 +158,6 @@ class ContactForm(forms.ModelForm):
         )
 
 
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("File (.csv or .xlsx)"))
-
-
 class PartnerBodyImportRowForm(forms.Form):
     """One row of the partner-body import; the field names are the file's column names."""
 

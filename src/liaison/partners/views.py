@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.core import audit
+from liaison.core import audit, import_pages
 from liaison.core.forms import bootstrapify
-from liaison.core.importing import ImportFileError, read_table
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
@@ -24,7 +22,6 @@ from .forms import (
     ContactFilterForm,
     ContactForm,
     CountryFilterForm,
-    ImportUploadForm,
     PartnerBodyDeactivateForm,
     PartnerBodyFilterForm,
     PartnerBodyForm,
@@ -33,8 +30,6 @@ from .selectors import BODY_COLUMNS, CONTACT_COLUMNS, COUNTRY_COLUMNS
 
 NAV = {"active_nav": "partners"}
 RESULTS_TARGET = "list-results"  # the element an htmx search or sort replaces
-IMPORT_REPORT_KEY = "partners-import-report-{}"
-MAX_PROBLEMS_SHOWN = 200
 
 
 def _posted(request) -> tuple:
@@ -158,50 +153,23 @@ def body_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def body_import(request: HttpRequest) -> HttpResponse:
-    require(request.user, Perm.MANAGE_DIRECTORY)
-    form = ImportUploadForm(*_posted(request))
-    result, report_token = None, None
-    if request.method == "POST" and form.is_valid():
-        try:
-            table = read_table(form.cleaned_data["file"])
-            result = services.partner_bodies_import(actor=request.user, table=table)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if result.ok:
-                messages.success(
-                    request, _("%(n)s partner bodies are imported.") % {"n": result.created}
-                )
-                return redirect("partners:body_list")
-            report_token = uuid.uuid4().hex
-            request.session[IMPORT_REPORT_KEY.format(report_token)] = result.report_csv()
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return import_pages.import_page(
         request,
-        "partners/body_import.html",
-        {
-            **NAV,
-            "form": bootstrapify(form),
-            "result": result,
-            "report_token": report_token,
-            "problems": result.problems[:MAX_PROBLEMS_SHOWN] if result else [],
-            "columns": services.IMPORT_COLUMNS,
-            "kinds": PartnerKind.values,
-        },
-        status=status,
+        perm=Perm.MANAGE_DIRECTORY,
+        run=lambda table: services.partner_bodies_import(actor=request.user, table=table),
+        template="partners/body_import.html",
+        success_message=_("%(n)s partner bodies are imported."),
+        success_url=reverse("partners:body_list"),
+        report_url_name="partners:import_report",
+        context={**NAV, "columns": services.IMPORT_COLUMNS, "kinds": PartnerKind.values},
     )
 
 
 @require_GET
 def import_report(request: HttpRequest, token: str) -> HttpResponse:
-    """The row-by-row problems of a refused import, as CSV; only in the session that ran it."""
-    require(request.user, Perm.MANAGE_DIRECTORY)
-    report = request.session.get(IMPORT_REPORT_KEY.format(token))
-    if report is None:
-        raise Http404
-    response = HttpResponse(report, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="partner-import-problems.csv"'
-    return response
+    return import_pages.import_report(
+        request, perm=Perm.MANAGE_DIRECTORY, token=token, filename="partner-import-problems.csv"
+    )
 
 
 # Contacts ---------------------------------------------------------------------------------
