@@ -21,7 +21,7 @@ from liaison.core.forms import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import Institution
 from liaison.core.permissions import Perm, can, require
-from liaison.core.views import apply_errors
+from liaison.core.views import apply_errors, save_form
 
 from . import dashboard as agreement_dashboard
 from . import forms, permissions, rules, selectors, services, workflow
@@ -129,18 +129,18 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         institutions=_institutions_for(user),
         allow_exception=agreement is None and permissions.can_grant_exception(user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if agreement is None:
-                agreement = services.agreement_apply(actor=user, **form.cleaned_data)
-            else:
-                agreement = services.agreement_update(
-                    actor=user, agreement=agreement, **_application_fields(form.cleaned_data)
-                )
-            messages.success(request, _("The application is saved."))
-            return redirect("agreements:detail", pk=agreement.pk)
-        except ValidationError as error:
-            apply_errors(form, error)
+    saved = save_form(
+        request,
+        form,
+        lambda data: (
+            services.agreement_update(actor=user, agreement=agreement, **_application_fields(data))
+            if agreement
+            else services.agreement_apply(actor=user, **data)
+        ),
+    )
+    if saved:
+        messages.success(request, _("The application is saved."))
+        return redirect("agreements:detail", pk=saved.pk)
     planned = agreement.planned_signing_on if agreement else None
     if form.is_bound:
         planned = getattr(form, "cleaned_data", {}).get("planned_signing_on")

@@ -61,6 +61,18 @@ def apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def save_form(request: HttpRequest, form, save):
+    """On a valid POST, calls `save(cleaned_data)` (a service) and returns what it saved;
+    otherwise, or when the service refuses, returns None with the errors on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+
+
 @login_not_required
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
@@ -240,23 +252,21 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     user = get_object_or_404(User, pk=pk) if pk else None
     form = UserForm(request.POST or None, instance=user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("username", "password")}
-        try:
-            if user is None:
-                user = services.user_create(
-                    actor=request.user,
-                    username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password"],
-                    **data,
-                )
-                messages.success(request, _("The account is created."))
-            else:
-                services.user_update(actor=request.user, user=user, **data)
-                messages.success(request, _("The account is saved."))
-            return redirect("core:user_list")
-        except ValidationError as error:
-            apply_errors(form, error)
+
+    def save(data):
+        fields = {k: v for k, v in data.items() if k not in ("username", "password")}
+        if user is None:
+            return services.user_create(
+                actor=request.user, username=data["username"], password=data["password"], **fields
+            )
+        return services.user_update(actor=request.user, user=user, **fields)
+
+    if save_form(request, form, save):
+        created = user is None
+        messages.success(
+            request, _("The account is created.") if created else _("The account is saved.")
+        )
+        return redirect("core:user_list")
     bootstrapify(form)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -307,22 +317,17 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     require(request.user, Perm.MANAGE_INSTITUTIONS)
     institution = get_object_or_404(Institution, pk=pk) if pk else None
     form = InstitutionForm(request.POST or None, instance=institution)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {k: v for k, v in data.items() if k != "parent"} | {
-            "parent_id": data["parent"] and data["parent"].pk
-        }
-        try:
-            if institution is None:
-                institution = services.institution_create(actor=request.user, **fields)
-            else:
-                institution = services.institution_update(
-                    actor=request.user, institution=institution, **fields
-                )
-            messages.success(request, _("The institution is saved."))
-            return redirect("core:institution_detail", pk=institution.pk)
-        except ValidationError as error:
-            apply_errors(form, error)
+
+    def save(data):
+        fields = {k: v for k, v in data.items() if k != "parent"}
+        fields["parent_id"] = data["parent"] and data["parent"].pk
+        if institution is None:
+            return services.institution_create(actor=request.user, **fields)
+        return services.institution_update(actor=request.user, institution=institution, **fields)
+
+    if saved := save_form(request, form, save):
+        messages.success(request, _("The institution is saved."))
+        return redirect("core:institution_detail", pk=saved.pk)
     bootstrapify(form)
     status = 400 if request.method == "POST" else 200
     return render(

@@ -14,7 +14,7 @@ from liaison.core import audit, import_pages
 from liaison.core.forms import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.permissions import Perm, can, require
-from liaison.core.views import apply_errors
+from liaison.core.views import apply_errors, save_form
 
 from . import selectors, services
 from .choices import PartnerKind
@@ -104,18 +104,18 @@ def body_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_DIRECTORY)
     body = selectors.get_body_for_user(request.user, pk) if pk else None
     form = PartnerBodyForm(_posted(request)[0], instance=body)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if body is None:
-                body = services.partner_body_create(actor=request.user, **form.cleaned_data)
-            else:
-                body = services.partner_body_update(
-                    actor=request.user, body=body, **form.cleaned_data
-                )
-            messages.success(request, _("The partner body is saved."))
-            return redirect("partners:body_detail", pk=body.pk)
-        except ValidationError as error:
-            apply_errors(form, error)
+    saved = save_form(
+        request,
+        form,
+        lambda data: (
+            services.partner_body_update(actor=request.user, body=body, **data)
+            if body
+            else services.partner_body_create(actor=request.user, **data)
+        ),
+    )
+    if saved:
+        messages.success(request, _("The partner body is saved."))
+        return redirect("partners:body_detail", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -224,18 +224,18 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     contact = selectors.get_contact_for_user(request.user, pk) if pk else None
     initial = {"partner_body": request.GET.get("body")} if contact is None else None
     form = ContactForm(_posted(request)[0], instance=contact, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if contact is None:
-                contact = services.contact_create(actor=request.user, **form.cleaned_data)
-            else:
-                contact = services.contact_update(
-                    actor=request.user, contact=contact, **form.cleaned_data
-                )
-            messages.success(request, _("The contact is saved."))
-            return redirect("partners:contact_detail", pk=contact.pk)
-        except ValidationError as error:
-            apply_errors(form, error)
+    saved = save_form(
+        request,
+        form,
+        lambda data: (
+            services.contact_update(actor=request.user, contact=contact, **data)
+            if contact
+            else services.contact_create(actor=request.user, **data)
+        ),
+    )
+    if saved:
+        messages.success(request, _("The contact is saved."))
+        return redirect("partners:contact_detail", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
