@@ -148,6 +148,10 @@ def bootstrapify(form: forms.Form) -> forms.Form:
     Safe to call again once the form is validated: classes are never doubled."""
     for name, field in form.fields.items():
         widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            # Django puts a list's class on its container and on every option alike, which
+            # no Bootstrap class suits; the list is styled in liaison.css instead.
+            continue
         base = (
             "form-check-input"
             if isinstance(widget, forms.CheckboxInput)
