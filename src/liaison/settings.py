@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "liaison.core",
     "liaison.partners",
     "liaison.agreements",
+    "liaison.personnel",
+    "liaison.cases",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +186,11 @@ LIAISON_ANNUAL_REPORT_DUE = tuple(
 LIAISON_AGREEMENT_EXPIRY_WARNING_DAYS = env_int("LIAISON_AGREEMENT_EXPIRY_WARNING_DAYS", 90)
 LIAISON_REMINDER_LEAD_DAYS = env_int("LIAISON_REMINDER_LEAD_DAYS", 14)
 LIAISON_BASE_URL = env_str("LIAISON_BASE_URL", "http://127.0.0.1:8000")
+
+# Cases: the file of field-encryption keys (passport numbers) lives outside the database.
+LIAISON_FIELD_KEYS_FILE = Path(
+    env_str("LIAISON_FIELD_KEYS_FILE", str(VAR_DIR / "keys" / "field-keys.json"))
+)
 
 # Home agency: facts about the country the agency serves are data, read from here.
 LIAISON_HOME_COUNTRY = env_str("LIAISON_HOME_COUNTRY", "KR")

@@ -53,7 +53,7 @@ def _json_value(value: Any) -> Any:
 
 
 # Never copied into the audit trail, even as a hash.
-SECRET_FIELDS = {"password", "token_hash"}
+SECRET_FIELDS = {"password", "token_hash", "passport_ciphertext", "passport_hash"}
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

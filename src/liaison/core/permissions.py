@@ -25,9 +25,16 @@ class Perm(StrEnum):
     APPLY_AGREEMENTS = "agreements.apply"  # applications, documents, result/annual reports
     REVIEW_AGREEMENTS = "agreements.review"  # validity/draft review, exceptions, termination
     DECIDE_AGREEMENTS = "agreements.decide"  # the Commissioner General's decisions
+    VIEW_CASES = "cases.view"  # case facts without personal data (analysts)
+    VIEW_CASE_PERSONAL = "cases.view_personal"  # names, contacts, narratives; views audited
+    VIEW_PASSPORTS = "cases.view_passports"  # passport numbers in clear; views audited
+    WORK_CASES = "cases.work"  # intake, triage, people, timeline, tasks, transitions
+    MANAGE_CASE_SETTINGS = "cases.settings"  # posts and response-time targets
 
 
 _STAFF_BASICS = {Perm.VIEW_DIRECTORY, Perm.VIEW_INSTITUTIONS, Perm.USE_API_TOKENS}
+# Overseas officers work only the cases of their own posts (cases.permissions.case_scope).
+_CASEWORK = {Perm.VIEW_CASES, Perm.VIEW_CASE_PERSONAL, Perm.VIEW_PASSPORTS, Perm.WORK_CASES}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMINISTRATOR: frozenset(Perm),
@@ -35,6 +42,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _STAFF_BASICS
         | {Perm.MANAGE_DIRECTORY, Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}
         | {Perm.VIEW_AGREEMENTS, Perm.APPLY_AGREEMENTS, Perm.REVIEW_AGREEMENTS}
+        | _CASEWORK
+        | {Perm.MANAGE_CASE_SETTINGS}
     ),
     # A requester's agreements are those of their own institution (agreements selectors).
     Role.REQUESTER: frozenset(_STAFF_BASICS | {Perm.VIEW_AGREEMENTS, Perm.APPLY_AGREEMENTS}),
@@ -42,9 +51,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _STAFF_BASICS
         | {Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}
         | {Perm.VIEW_AGREEMENTS, Perm.DECIDE_AGREEMENTS}
+        | {Perm.VIEW_CASES, Perm.VIEW_CASE_PERSONAL}
     ),
-    Role.OVERSEAS_OFFICER: frozenset(_STAFF_BASICS | {Perm.VIEW_CONTACTS, Perm.VIEW_AGREEMENTS}),
-    Role.ANALYST: frozenset(_STAFF_BASICS | {Perm.EXPORT_DATA, Perm.VIEW_AGREEMENTS}),
+    Role.OVERSEAS_OFFICER: frozenset(
+        _STAFF_BASICS | {Perm.VIEW_CONTACTS, Perm.VIEW_AGREEMENTS} | _CASEWORK
+    ),
+    # Analysts see case facts and figures, never who the people are.
+    Role.ANALYST: frozenset(
+        _STAFF_BASICS | {Perm.EXPORT_DATA, Perm.VIEW_AGREEMENTS, Perm.VIEW_CASES}
+    ),
     # The auditor reads the audit trail and nothing else.
     Role.AUDITOR: frozenset({Perm.VIEW_AUDIT}),
     # A foreign officer sees only what was shared with their own agency (see selectors).

@@ -1,0 +1,57 @@
+"""Which cases and reports a user may see and work. Capabilities come from the role table
+in core.permissions; the scope is here: an overseas officer works the cases of the posts
+they serve in and those assigned to them; the office, the Commissioner General's office and
+analysts see every case (analysts without personal data)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from liaison.core.choices import Role
+from liaison.core.permissions import Perm, can
+
+
+def _post_ids(user) -> list[int]:
+    from liaison.personnel.models import Post
+
+    return list(Post.objects.of_officer(user).values_list("pk", flat=True))
+
+
+def case_scope(queryset, user):
+    if not can(user, Perm.VIEW_CASES):
+        return queryset.none()
+    if user.role == Role.OVERSEAS_OFFICER:
+        mine = Q(officers=user)
+        post_ids = _post_ids(user)
+        if post_ids:
+            mine |= Q(post_id__in=post_ids)
+        # An officer may be both at the post and assigned: a subquery keeps rows unique.
+        return queryset.filter(pk__in=queryset.model.objects.filter(mine).values("pk"))
+    return queryset
+
+
+def report_scope(queryset, user):
+    if not can(user, Perm.VIEW_CASES):
+        return queryset.none()
+    if user.role == Role.OVERSEAS_OFFICER:
+        return queryset.filter(
+            Q(recorded_by=user) | Q(post_id__in=_post_ids(user)) | Q(case__officers=user)
+        ).distinct()
+    return queryset
+
+
+def sees_personal_data(user) -> bool:
+    return can(user, Perm.VIEW_CASE_PERSONAL)
+
+
+def sees_passports(user) -> bool:
+    return can(user, Perm.VIEW_PASSPORTS)
+
+
+def can_work(user, case) -> bool:
+    """May change `case`: work permission and the case in the user's scope."""
+    from .models import Case
+
+    if not can(user, Perm.WORK_CASES):
+        return False
+    return Case.objects.visible_to(user).filter(pk=case.pk).exists()

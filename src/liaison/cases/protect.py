@@ -1,0 +1,124 @@
+"""Passport numbers at rest: encrypted with a key that lives outside the database, with a
+keyed hash beside the ciphertext so an exact search still works.
+
+Keys come from `LIAISON_FIELD_KEYS_FILE` (a JSON file: {"current": "k2", "keys": {"k1":
+"<fernet key>", "k2": "..."}, "hash_keys": {"k1": "<hex>", ...}}). The current key encrypts
+and hashes; every listed key still decrypts, so `liaison rotate-keys` can re-encrypt row by
+row while the product runs. Outside production the file is created in var/ on first use."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    current: str
+    keys: dict[str, str]
+    hash_keys: dict[str, str]
+
+    @property
+    def fernet(self) -> MultiFernet:
+        ordered = [self.keys[self.current]] + [
+            key for key_id, key in self.keys.items() if key_id != self.current
+        ]
+        return MultiFernet([Fernet(key.encode()) for key in ordered])
+
+    def hash_key(self, key_id: str | None = None) -> bytes:
+        return bytes.fromhex(self.hash_keys[key_id or self.current])
+
+
+def key_file() -> Path:
+    return Path(settings.LIAISON_FIELD_KEYS_FILE)
+
+
+def new_key_entry(ring: dict, key_id: str) -> dict:
+    ring["keys"][key_id] = Fernet.generate_key().decode()
+    ring["hash_keys"][key_id] = secrets.token_hex(32)
+    ring["current"] = key_id
+    return ring
+
+
+def write_ring(ring: dict, path: Path | None = None) -> None:
+    path = path or key_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(ring, indent=2))
+    temporary.chmod(0o600)
+    os.replace(temporary, path)
+
+
+@lru_cache(maxsize=1)
+def key_ring() -> KeyRing:
+    path = key_file()
+    if not path.exists():
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured(
+                f"The field key file {path} is missing (LIAISON_FIELD_KEYS_FILE); "
+                "create it with `liaison rotate-keys --create`."
+            )
+        write_ring(new_key_entry({"keys": {}, "hash_keys": {}}, "k1"), path)
+    data = json.loads(path.read_text())
+    return KeyRing(current=data["current"], keys=data["keys"], hash_keys=data["hash_keys"])
+
+
+def reload_keys() -> None:
+    key_ring.cache_clear()
+
+
+def normalise_document_number(value: str) -> str:
+    """Passport numbers as printed: upper case, no spaces or dashes, full-width folded."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def encrypt(value: str) -> str:
+    if not value:
+        return ""
+    return key_ring().fernet.encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        return key_ring().fernet.decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise ImproperlyConfigured(
+            "A passport number cannot be decrypted with the configured keys."
+        ) from None
+
+
+def blind_index(value: str, key_id: str | None = None) -> str:
+    """The keyed hash used for exact search; empty for an empty value."""
+    normalised = normalise_document_number(value)
+    if not normalised:
+        return ""
+    digest = hmac.new(key_ring().hash_key(key_id), normalised.encode(), hashlib.sha256)
+    return base64.b32encode(digest.digest()).decode().rstrip("=").lower()
+
+
+def blind_indexes(value: str) -> list[str]:
+    """Hashes of `value` under every key, so a search finds rows not yet rotated."""
+    ring = key_ring()
+    return [blind_index(value, key_id) for key_id in ring.hash_keys]
+
+
+def mask(value: str) -> str:
+    """What someone without the right to see the number is shown: its last two characters."""
+    if not value:
+        return ""
+    return "•" * max(len(value) - 2, 0) + value[-2:]

@@ -1,0 +1,338 @@
+"""The people in a case: victims (nationals, with a status history and HTCDS victim
+context) and suspects (any nationality, identifiers, INTERPOL notices, arrest and return).
+Passport numbers are encrypted; seeing one in clear is a right of its own and audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.core import audit
+from liaison.core.choices import AuditAction
+from liaison.core.permissions import Perm, refuse, require
+
+from .. import names, permissions
+from ..choices import (
+    EntryKind,
+    IdentifierKind,
+    NoticeColour,
+    NoticeStatus,
+    VictimStatus,
+)
+from ..models import Case, Identifier, InterpolNotice, Suspect, Victim
+from . import search, targets, timeline
+
+VICTIM_FIELDS = (
+    "name_ko",
+    "name_latin",
+    "sex",
+    "date_of_birth",
+    "phone",
+    "contact",
+    "family_contact",
+    "recruitment_methods",
+    "recruitment_platforms",
+    "recruitment_details",
+    "means_of_control",
+    "exploitation_types",
+    "consent_to_data_handling",
+    "died_on",
+    "autopsy_status",
+    "autopsy_on",
+    "remains_status",
+    "remains_repatriated_on",
+)
+SUSPECT_FIELDS = (
+    "name_ko",
+    "name_latin",
+    "name_local",
+    "aliases",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "roles",
+    "organisation",
+    "arrest_status",
+    "arrested_on",
+    "return_status",
+    "return_requested_on",
+    "surrendered_on",
+    "notes",
+)
+
+
+def _may_work(actor, case: Case) -> None:
+    if not permissions.can_work(actor, case):
+        refuse(actor, what=f"cases.case:{case.pk}")
+
+
+def _stale(obj, expected_version) -> None:
+    if expected_version is not None and obj.version != expected_version:
+        raise ValidationError(
+            _(
+                "Someone else changed %(who)s while you were editing. Reload the page to see "
+                "their change, then try again."
+            )
+            % {"who": obj},
+            code="stale",
+        )
+
+
+def _assign(person, data: dict, fields) -> None:
+    for name in fields:
+        if name in data:
+            value = data[name]
+            setattr(person, name, value.strip() if isinstance(value, str) else value)
+    if data.get("passport_number") is not None and "passport_number" in data:
+        person.set_passport(data["passport_number"])
+
+
+def _victim_keys(victim: Victim) -> None:
+    victim.name_keys = names.name_keys(victim.name_ko, victim.name_latin)
+    victim.phone_key = names.identifier_key("phone", victim.phone)
+    if victim.consent_to_data_handling and victim.consent_recorded_at is None:
+        victim.consent_recorded_at = timezone.now()
+    if not victim.consent_to_data_handling:
+        victim.consent_recorded_at = None
+
+
+def _check_victim(victim: Victim) -> None:
+    errors = {}
+    if not (victim.name_ko or victim.name_latin):
+        errors["name_ko"] = _("Give the victim's name in Hangul or Latin script.")
+    if victim.date_of_birth and victim.date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+    if (victim.autopsy_status or victim.remains_status or victim.died_on) and (
+        victim.status != VictimStatus.DECEASED
+    ):
+        errors["status"] = _("Autopsy and remains are recorded for a deceased victim.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def victim_add(*, actor, case: Case, data: dict) -> Victim:
+    _may_work(actor, case)
+    status = data.get("status") or VictimStatus.MISSING
+    if status not in VictimStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    victim = Victim(case=case, status=status, status_since=timezone.now())
+    victim.is_illustrative = case.is_illustrative
+    _assign(victim, data, VICTIM_FIELDS)
+    _victim_keys(victim)
+    _check_victim(victim)
+    victim.save()
+    victim.status_changes.create(to_status=status, at=victim.status_since, actor=actor)
+    audit.record_created(victim, actor=actor)
+    _after_people_change(case)
+    return victim
+
+
+@transaction.atomic
+def victim_update(*, actor, victim: Victim, data: dict, expected_version=None) -> Victim:
+    _may_work(actor, victim.case)
+    locked = Victim.objects.select_for_update().get(pk=victim.pk)
+    _stale(locked, expected_version)
+    before = audit.snapshot(locked)
+    _assign(locked, data, VICTIM_FIELDS)
+    _victim_keys(locked)
+    _check_victim(locked)
+    locked.version += 1
+    locked.save()
+    audit.record_updated(locked, before, actor=actor)
+    _after_people_change(locked.case)
+    return locked
+
+
+@transaction.atomic
+def victim_set_status(
+    *, actor, victim: Victim, status: str, note: str = "", at=None, expected_version=None
+) -> Victim:
+    """Moves a victim along missing → located → confined → rescued → in protection →
+    repatriated, or to deceased; every change is kept in the history and the timeline."""
+    _may_work(actor, victim.case)
+    if status not in VictimStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    locked = Victim.objects.select_for_update().get(pk=victim.pk)
+    _stale(locked, expected_version)
+    if locked.status == status:
+        raise ValidationError({"status": _("The victim already has this status.")})
+    if locked.status == VictimStatus.DECEASED:
+        raise ValidationError({"status": _("A deceased victim's status does not change.")})
+    now = timezone.now()
+    at = at or now
+    if at > now:
+        raise ValidationError({"at": _("The time cannot be in the future.")})
+    previous = locked.status
+    locked.status = status
+    locked.status_since = at
+    locked.version += 1
+    locked.save()
+    locked.status_changes.create(
+        from_status=previous, to_status=status, at=at, actor=actor, note=(note or "").strip()
+    )
+    audit.record(
+        AuditAction.TRANSITION,
+        actor=actor,
+        obj=locked,
+        changes={"status": {"before": previous, "after": status}},
+        reason=(note or "").strip(),
+    )
+    timeline.system_entry(
+        case=locked.case,
+        kind=EntryKind.VICTIM_STATUS,
+        body=_("%(victim)s: %(from)s → %(to)s")
+        % {
+            "victim": locked.display_name,
+            "from": VictimStatus(previous).label,
+            "to": VictimStatus(status).label,
+        }
+        + (f"\n{note.strip()}" if note and note.strip() else ""),
+        actor=actor,
+        at=at,
+    )
+    _after_people_change(locked.case)
+    return locked
+
+
+def _check_suspect(suspect: Suspect) -> None:
+    if not (suspect.name_ko or suspect.name_latin or suspect.name_local or suspect.aliases):
+        raise ValidationError({"name_latin": _("Give a name or an alias of the suspect.")})
+    if (
+        suspect.surrendered_on
+        and suspect.arrested_on
+        and suspect.surrendered_on < suspect.arrested_on
+    ):
+        raise ValidationError({"surrendered_on": _("The surrender cannot come before the arrest.")})
+
+
+def _suspect_keys(suspect: Suspect) -> None:
+    aliases = [a.strip() for a in (suspect.aliases or "").split(",") if a.strip()]
+    suspect.name_keys = names.name_keys(
+        suspect.name_ko, suspect.name_latin, suspect.name_local, *aliases
+    )[:400]
+
+
+@transaction.atomic
+def suspect_add(*, actor, case: Case, data: dict) -> Suspect:
+    _may_work(actor, case)
+    suspect = Suspect(case=case, is_illustrative=case.is_illustrative)
+    _assign(suspect, data, SUSPECT_FIELDS)
+    _suspect_keys(suspect)
+    _check_suspect(suspect)
+    suspect.full_clean(exclude=["case", "nationality"])
+    suspect.save()
+    audit.record_created(suspect, actor=actor)
+    _after_people_change(case)
+    return suspect
+
+
+@transaction.atomic
+def suspect_update(*, actor, suspect: Suspect, data: dict, expected_version=None) -> Suspect:
+    _may_work(actor, suspect.case)
+    locked = Suspect.objects.select_for_update().get(pk=suspect.pk)
+    _stale(locked, expected_version)
+    before = audit.snapshot(locked)
+    _assign(locked, data, SUSPECT_FIELDS)
+    _suspect_keys(locked)
+    _check_suspect(locked)
+    locked.full_clean(exclude=["case", "nationality"])
+    locked.version += 1
+    locked.save()
+    audit.record_updated(locked, before, actor=actor)
+    _after_people_change(locked.case)
+    return locked
+
+
+@transaction.atomic
+def identifier_add(*, actor, suspect: Suspect, kind: str, value: str, note: str = "") -> Identifier:
+    _may_work(actor, suspect.case)
+    if kind not in IdentifierKind.values:
+        raise ValidationError({"kind": _("Unknown kind of identifier.")})
+    key = names.identifier_key(kind, value)
+    if not key:
+        raise ValidationError({"value": _("Give the number, handle or address.")})
+    if suspect.identifiers.filter(kind=kind, key=key).exists():
+        raise ValidationError({"value": _("This identifier is already recorded.")})
+    identifier = Identifier.objects.create(
+        suspect=suspect, kind=kind, value=value.strip(), key=key, note=(note or "").strip()
+    )
+    audit.record_created(identifier, actor=actor)
+    search.refresh(suspect.case)
+    return identifier
+
+
+@transaction.atomic
+def notice_record(
+    *,
+    actor,
+    case: Case,
+    colour: str,
+    status: str,
+    requested_on,
+    issued_on=None,
+    reference: str = "",
+    suspect: Suspect | None = None,
+    victim: Victim | None = None,
+) -> InterpolNotice:
+    """An INTERPOL notice requested or issued for a suspect (Red) or a victim (Yellow for
+    the missing, Black for an unidentified body)."""
+    _may_work(actor, case)
+    errors = {}
+    if colour not in NoticeColour.values:
+        errors["colour"] = _("Unknown notice.")
+    if status not in NoticeStatus.values:
+        errors["status"] = _("Unknown status.")
+    if colour == NoticeColour.RED and suspect is None:
+        errors["suspect"] = _("A Red Notice is for a suspect.")
+    if colour in (NoticeColour.YELLOW, NoticeColour.BLACK) and victim is None:
+        errors["victim"] = _("A Yellow or Black Notice is for a victim.")
+    if (suspect and suspect.case_id != case.pk) or (victim and victim.case_id != case.pk):
+        errors["case"] = _("The person is not in this case.")
+    if requested_on is None:
+        errors["requested_on"] = _("Give the date the notice was requested.")
+    elif requested_on > timezone.localdate():
+        errors["requested_on"] = _("The date cannot be in the future.")
+    if status == NoticeStatus.ISSUED and issued_on is None:
+        errors["issued_on"] = _("Give the date the notice was issued.")
+    if issued_on and requested_on and issued_on < requested_on:
+        errors["issued_on"] = _("A notice is issued after it is requested.")
+    if errors:
+        raise ValidationError(errors)
+    notice = InterpolNotice.objects.create(
+        case=case,
+        suspect=suspect,
+        victim=victim,
+        colour=colour,
+        status=status,
+        requested_on=requested_on,
+        issued_on=issued_on,
+        reference=(reference or "").strip(),
+    )
+    audit.record_created(notice, actor=actor)
+    return notice
+
+
+def passport_reveal(*, actor, person) -> str:
+    """The passport number in clear, for someone allowed to see it; the view is audited."""
+    require(actor, Perm.VIEW_PASSPORTS)
+    case = person.case
+    if not case.__class__.objects.visible_to(actor).filter(pk=case.pk).exists():
+        refuse(actor, what=f"cases.case:{case.pk}")
+    audit.record(
+        AuditAction.VIEW,
+        actor=actor,
+        obj=person,
+        changes={"field": {"before": None, "after": "passport number"}},
+    )
+    return person.passport_number()
+
+
+def _after_people_change(case: Case) -> None:
+    case.refresh_from_db(fields=["categories", "priority", "first_reported_at"])
+    search.refresh(case)
+    if case.rescue_requested_at is None:
+        due = targets.due_times(case)["rescue_request_due_at"]
+        Case.objects.filter(pk=case.pk).update(rescue_request_due_at=due)

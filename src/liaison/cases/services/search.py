@@ -1,0 +1,57 @@
+"""What a case is found by: everyone's names folded for spelling (names.py), their phone
+and account identifiers, and the place, kept in one column per case."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .. import names, protect
+from ..models import Case, Report, Victim
+
+
+def case_search_keys(case: Case) -> str:
+    parts: list[str] = [case.reference.lower()]
+    for victim in case.victims.all():
+        parts += [victim.name_keys, victim.phone_key]
+    for suspect in case.suspects.prefetch_related("identifiers"):
+        parts.append(suspect.name_keys)
+        parts += [identifier.key for identifier in suspect.identifiers.all()]
+    parts.append(names.name_keys(case.city, case.province, case.place))
+    return " ".join(p for p in parts if p)
+
+
+def refresh(case: Case) -> None:
+    """Rebuilds the case's search column after its people or place changed."""
+    Case.objects.filter(pk=case.pk).update(search_keys=case_search_keys(case))
+
+
+def person_keys(*names_given: str) -> str:
+    return names.name_keys(*names_given)
+
+
+def matching(query: str) -> Q:
+    """Cases whose people, identifiers or place match `query`: a name in any script or
+    romanisation, a phone number (any format), a handle or wallet, a reference."""
+    query = (query or "").strip()
+    conditions = Q(pk__in=[])
+    key = names.query_key(query)
+    if len(key) >= 2:
+        conditions |= Q(search_keys__contains=key)
+    digits = names.digits(query)
+    if len(digits) >= 6 and len(digits) >= len(query.replace(" ", "")) // 2:
+        conditions |= Q(search_keys__contains=names.identifier_key("phone", digits))
+    raw = names.identifier_key("other", query)
+    if len(raw) >= 4:
+        conditions |= Q(search_keys__contains=raw)
+    return conditions
+
+
+def by_passport(number: str) -> Q:
+    """Cases with a victim holding passport `number` (exact, through the keyed hash)."""
+    hashes = protect.blind_indexes(number)
+    victims = Victim.objects.filter(passport_hash__in=hashes).values("case_id")
+    return Q(pk__in=victims)
+
+
+def reports_by_passport(number: str):
+    return Report.objects.filter(passport_hash__in=protect.blind_indexes(number))

@@ -1,0 +1,115 @@
+"""The case timeline: notes, calls, messages to and from the partner police, documents
+(kept with their SHA-256), and the entries the services write as things happen."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.core import audit
+from liaison.core.choices import AuditAction
+from liaison.core.permissions import refuse
+
+from .. import permissions
+from ..choices import WRITTEN_ENTRY_KINDS, CaseStatus, EntryKind
+from ..models import Case, CaseTransition, TimelineEntry
+
+ENTRY_AUDIT_FIELDS = ["case_id", "kind", "at", "counterpart", "file_name", "file_sha256"]
+
+
+def _entry(**fields) -> TimelineEntry:
+    entry = TimelineEntry(**fields)
+    entry.save()
+    return entry
+
+
+def system_entry(*, case: Case, kind: str, body: str, actor=None, at=None) -> TimelineEntry:
+    """An entry written by a service (status change, request, report attached)."""
+    return _entry(
+        case=case,
+        kind=kind,
+        at=at or timezone.now(),
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        body=body,
+        is_illustrative=case.is_illustrative,
+    )
+
+
+def status_entry(*, case: Case, move: CaseTransition, actor) -> TimelineEntry:
+    text = _("%(from)s → %(to)s") % {
+        "from": CaseStatus(move.from_status).label,
+        "to": CaseStatus(move.to_status).label,
+    }
+    if move.reason:
+        text += f"\n{move.reason}"
+    return system_entry(case=case, kind=EntryKind.STATUS, body=text, actor=actor, at=move.at)
+
+
+def _read_upload(upload) -> bytes:
+    size = getattr(upload, "size", None) or 0
+    if size > settings.LIAISON_MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("The file is larger than the upload limit.")})
+    data = upload.read()
+    if not data:
+        raise ValidationError({"file": _("The file is empty.")})
+    return data
+
+
+@transaction.atomic
+def entry_add(
+    *,
+    actor,
+    case: Case,
+    kind: str,
+    body: str = "",
+    counterpart: str = "",
+    at=None,
+    upload=None,
+) -> TimelineEntry:
+    """Adds a note, call, message or document to the case's timeline. An upload is kept
+    as received with its SHA-256 so anyone can later prove it unchanged."""
+    if not permissions.can_work(actor, case):
+        refuse(actor, what=f"cases.timeline:{case.pk}")
+    errors = {}
+    if kind not in WRITTEN_ENTRY_KINDS:
+        errors["kind"] = _("Choose what kind of entry this is.")
+    if kind == EntryKind.DOCUMENT and upload is None:
+        errors["file"] = _("Choose the file to upload.")
+    if kind != EntryKind.DOCUMENT and not (body or "").strip():
+        errors["body"] = _("Write what was said or done.")
+    now = timezone.now()
+    if at is not None and at > now + datetime.timedelta(minutes=5):
+        errors["at"] = _("The time cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    entry = TimelineEntry(
+        case=case,
+        kind=kind,
+        at=at or now,
+        author=actor,
+        body=(body or "").strip(),
+        counterpart=(counterpart or "").strip(),
+        is_illustrative=case.is_illustrative,
+    )
+    if upload is not None:
+        data = _read_upload(upload)
+        entry.file_name = (upload.name or "document")[-255:]
+        entry.file_sha256 = hashlib.sha256(data).hexdigest()
+        entry.file_size = len(data)
+        entry.file_content_type = (getattr(upload, "content_type", "") or "")[:100]
+        entry.file.save(entry.file_name, ContentFile(data), save=False)
+    entry.save()
+    audit.record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=entry,
+        changes=audit.diff({}, audit.snapshot(entry, ENTRY_AUDIT_FIELDS)),
+    )
+    return entry
