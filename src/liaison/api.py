@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.utils import check_csrf
 
 from liaison.agreements.api import router as agreements_router
+from liaison.cases.api import router as cases_router
 from liaison.core.api import router as core_router
 from liaison.partners.api import router as partners_router
 
@@ -58,6 +59,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/partners/", partners_router)
 api.add_router("/agreements/", agreements_router)
+api.add_router("/cases/", cases_router)
 
 
 def _field_name(location: tuple) -> str:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("liaison.core.urls")),
     path("partners/", include("liaison.partners.urls")),
     path("agreements/", include("liaison.agreements.urls")),
+    path("cases/", include("liaison.cases.urls")),
+    path("posts/", include("liaison.personnel.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),
 ]

@@ -1,0 +1,1 @@
+"""Forms of the case pages, one module per part of the work."""

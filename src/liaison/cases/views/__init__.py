@@ -1,0 +1,1 @@
+"""Case pages, one module per part of the work."""
