@@ -1,6 +1,6 @@
 """Case pages. Each part of the work keeps its routes in its own block."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from .views import analysis, casework, exchange, intake  # noqa: F401
 
@@ -12,7 +12,10 @@ urlpatterns = []
 urlpatterns += []
 
 # --- casework: case list, detail, people, timeline, tasks, summary (views/casework.py) ---
-urlpatterns += []
+urlpatterns += [
+    path("", casework.case_list, name="list"),
+    path("<int:pk>/", casework.case_detail, name="detail"),
+]
 
 # --- analysis: dashboard, map, response-time targets (views/analysis.py) ---
 urlpatterns += []
