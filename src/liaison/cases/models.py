@@ -124,7 +124,7 @@ class Report(IllustrativeMixin, Place, PassportMixin, TimestampedModel):
         _("reporter's relation to the person"), max_length=100, blank=True
     )
     reporter_contact = models.CharField(_("reporter's contact"), max_length=200, blank=True)
-    categories = CategoriesField(_("categories"), default=list)
+    categories = CategoriesField(_("categories"), default=list, blank=True)
     narrative = models.TextField(_("what happened"))
     life_at_risk = models.BooleanField(_("life or liberty at risk"), default=False)
     # The person the report is about, as the reporter gave it (duplicate detection).

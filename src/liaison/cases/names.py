@@ -43,7 +43,7 @@ _SURNAME_FORM = {spelling: form for form, spellings in _SURNAMES.items() for spe
 
 # Applied in order to a lower-case Latin token.
 _FOLDS = [
-    ("eo", "u"), ("ee", "i"), ("oo", "u"), ("eu", "u"), ("ae", "e"), ("ai", "e"), ("ay", "e"),
+    ("eo", "u"), ("ee", "i"), ("woo", "u"), ("oo", "u"), ("eu", "u"), ("ae", "e"), ("ai", "e"), ("ay", "e"),
     ("oi", "we"), ("oe", "we"), ("ch", "j"), ("sh", "s"), ("ph", "p"), ("th", "t"),
     ("kh", "k"), ("ck", "k"),
 ]  # fmt: skip
@@ -159,5 +159,6 @@ def identifier_key(kind: str, value: str) -> str:
     handles, e-mail and wallets in lower case without spaces."""
     if kind in ("phone", "bank_account"):
         found = digits(value)
-        return found[-9:] if kind == "phone" else found
+        # The last eight digits: the same with or without a country code or trunk zero.
+        return found[-8:] if kind == "phone" else found
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).lower().lstrip("@")

@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                 ('reporter_name', models.CharField(blank=True, max_length=200, verbose_name='reporter')),
                 ('reporter_relation', models.CharField(blank=True, max_length=100, verbose_name="reporter's relation to the person")),
                 ('reporter_contact', models.CharField(blank=True, max_length=200, verbose_name="reporter's contact")),
-                ('categories', liaison.cases.fields.CategoriesField(default=list, verbose_name='categories')),
+                ('categories', liaison.cases.fields.CategoriesField(blank=True, default=list, verbose_name='categories')),
                 ('narrative', models.TextField(verbose_name='what happened')),
                 ('life_at_risk', models.BooleanField(default=False, verbose_name='life or liberty at risk')),
                 ('person_name', models.CharField(blank=True, max_length=100, verbose_name="person's name (Hangul)")),
