@@ -43,8 +43,8 @@ _SURNAME_FORM = {spelling: form for form, spellings in _SURNAMES.items() for spe
 
 # Applied in order to a lower-case Latin token.
 _FOLDS = [
-    ("eo", "u"), ("ee", "i"), ("woo", "u"), ("oo", "u"), ("eu", "u"), ("ae", "e"), ("ai", "e"), ("ay", "e"),
-    ("oi", "we"), ("oe", "we"), ("ch", "j"), ("sh", "s"), ("ph", "p"), ("th", "t"),
+    ("eo", "u"), ("ee", "i"), ("woo", "u"), ("oo", "u"), ("eu", "u"), ("ae", "e"), ("ai", "e"),
+    ("ay", "e"), ("oi", "we"), ("oe", "we"), ("ch", "j"), ("sh", "s"), ("ph", "p"), ("th", "t"),
     ("kh", "k"), ("ck", "k"),
 ]  # fmt: skip
 _LETTERS = str.maketrans({"g": "k", "c": "k", "q": "k", "d": "t", "b": "p", "f": "p",

@@ -131,7 +131,10 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(open_case, person
     )
     with pytest.raises(ValidationError) as refused:
         casework.case_update(
-            actor=personas.overseas, case=open_case, data={"title": "Second"}, expected_version=stale
+            actor=personas.overseas,
+            case=open_case,
+            data={"title": "Second"},
+            expected_version=stale,
         )
     assert "Someone else changed this case" in refused.value.messages[0]
     open_case.refresh_from_db()

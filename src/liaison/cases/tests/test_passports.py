@@ -4,9 +4,8 @@ import pytest
 from django.db import connection
 
 from liaison.cases import protect
-from liaison.cases.models import Victim
+from liaison.cases.models import Case, Victim
 from liaison.cases.services import search
-from liaison.cases.models import Case
 
 pytestmark = pytest.mark.django_db
 
