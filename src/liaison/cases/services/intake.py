@@ -129,12 +129,14 @@ def report_receive(
     """Records a report as received. `quick` needs only the country and what happened;
     the report is then marked to be completed."""
     require(actor, Perm.WORK_CASES)
-    data = {"received_at": timezone.now(), "channel": Channel.OTHER, **_present(data)}
+    given = _present(data)
+    data = {"received_at": timezone.now(), "channel": Channel.OTHER, **given}
     _check(data, quick=quick)
     report = Report(
         reference=references.provisional(),
         recorded_by=actor,
-        is_quick_intake=quick and not _complete(data),
+        # A channel filled in by default was not given: the report is still to complete.
+        is_quick_intake=quick and not _complete({"received_at": data["received_at"], **given}),
     )
     _fill(report, data)
     report.save()
