@@ -16,6 +16,13 @@ def navigation(user) -> list[dict]:
             "key": "home",
         },
         {
+            "label": _("Cases"),
+            "url": reverse("cases:list"),
+            "icon": "life-preserver",
+            "show": can(user, Perm.VIEW_CASES),
+            "key": "cases",
+        },
+        {
             "label": _("Agreements"),
             "url": reverse("agreements:list"),
             "icon": "file-earmark-text",

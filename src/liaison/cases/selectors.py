@@ -1,0 +1,358 @@
+"""Reads of the cases domain that depend on who asks: the working list of cases and one
+case with its people, lifecycle, timeline, tasks and requests. Every read starts from
+`Case.objects.visible_to(user)`; personal data is loaded only for those who may see it."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from liaison.core.listing import Column
+from liaison.core.models import SavedFilter
+from liaison.core.permissions import Perm, require
+
+from . import names, permissions
+from .choices import (
+    OPEN_CASE_STATUSES,
+    PRIORITY_RANK,
+    CaseStatus,
+    Category,
+    Exploitation,
+    MeansOfControl,
+    Milestone,
+    Platform,
+    RecruitmentMethod,
+    SuspectRole,
+)
+from .fields import has_category
+from .models import Case, CaseQuerySet, Victim
+from .services import search, targets
+from .workflow import REACHED_AT
+
+SAVED_FILTER_LIST = "cases"
+# Beyond this many matches the list says "more than N" instead of counting them all: a
+# COUNT over half a million rows on every page costs more than the number is worth.
+COUNT_CAP = 10_000
+
+
+class CaseListQuerySet(CaseQuerySet):
+    """Cases for a list page, counted only up to COUNT_CAP + 1."""
+
+    def count(self) -> int:
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        return QuerySet.count(self.order_by()[: COUNT_CAP + 1])
+
+
+def cases_for(user) -> CaseQuerySet:
+    return Case.objects.visible_to(user).select_related("country", "post", "agreement")
+
+
+def get_case_for_user(user, pk: int) -> Case:
+    """The case, or 403 when the role sees no cases and 404 when this one is outside the
+    user's scope (so its existence is not revealed)."""
+    require(user, Perm.VIEW_CASES)
+    case = cases_for(user).select_related("partner_body", "created_by").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def get_case_to_work(user, pk: int) -> Case:
+    """The case for a change: 404 outside the user's scope, 403 without the right to work."""
+    case = get_case_for_user(user, pk)
+    require(user, Perm.WORK_CASES)
+    return case
+
+
+# The list ---------------------------------------------------------------------------------
+
+
+def _priority_rank():
+    return When_(
+        *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+
+
+def _status_rank():
+    return When_(
+        *[When(status=s, then=Value(rank)) for rank, s in enumerate(CaseStatus.values)],
+        output_field=IntegerField(),
+    )
+
+
+def _overdue_rank(now):
+    return When_(
+        When(targets.overdue_condition(now), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+# Sort keys the list offers (the column keys), each as its orderings; a leading "-"
+# reverses them all. The working list of open cases puts urgent first, overdue first, newest
+# first; a list with the closed cases too is newest first, which an index serves directly.
+SORTS = {
+    "priority": lambda now: [
+        _priority_rank().asc(),
+        _overdue_rank(now).asc(),
+        "-first_reported_at",
+    ],
+    "reported": lambda now: ["-first_reported_at"],
+    "status": lambda now: [_status_rank().asc(), "-first_reported_at"],
+    "reference": lambda now: ["reference"],
+}
+DEFAULT_SORT = "priority"
+
+
+def default_sort(data: dict) -> str:
+    return DEFAULT_SORT if (data.get("status") or "open") == "open" else "reported"
+
+
+def ordered(queryset: QuerySet, sort: str, now=None) -> QuerySet:
+    now = now or timezone.now()
+    key = sort.lstrip("-")
+    orderings = SORTS.get(key, SORTS[DEFAULT_SORT])(now)
+    if sort.startswith("-") and key in SORTS:
+        orderings = [_reverse(o) for o in orderings]
+    return queryset.order_by(*orderings, "-pk")
+
+
+def _reverse(ordering):
+    if isinstance(ordering, str):
+        return ordering[1:] if ordering.startswith("-") else f"-{ordering}"
+    return ordering.copy().reverse_ordering()
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the reader's zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def case_filter(queryset: QuerySet, data: dict, *, now=None) -> QuerySet:
+    """Applies the list's filters; each one is an indexed lookup (the category bitmask and
+    the text searches through trigram indexes on PostgreSQL)."""
+    if data.get("q"):
+        queryset = queryset.filter(search.matching(data["q"]))
+    if data.get("passport"):
+        queryset = queryset.filter(search.by_passport(data["passport"]))
+    if data.get("place"):
+        key = names.query_key(data["place"])
+        queryset = queryset.filter(search_keys__contains=key) if key else queryset
+    status = data.get("status") or "open"
+    if status == "open":
+        queryset = queryset.filter(status__in=OPEN_CASE_STATUSES)
+    elif status != "all":
+        queryset = queryset.filter(status=status)
+    for field in ("country", "priority", "post"):
+        if data.get(field):
+            queryset = queryset.filter(**{field: data[field]})
+    if data.get("category"):
+        queryset = queryset.filter(has_category("categories", data["category"]))
+    if data.get("overdue"):
+        queryset = queryset.filter(targets.overdue_condition(now))
+    if data.get("reported_from"):
+        queryset = queryset.filter(first_reported_at__gte=_start_of(data["reported_from"]))
+    if data.get("reported_to"):
+        end = _start_of(data["reported_to"] + datetime.timedelta(days=1))
+        queryset = queryset.filter(first_reported_at__lt=end)
+    return queryset
+
+
+def list_queryset(user) -> CaseListQuerySet:
+    """The cases of the list with what each row shows, in a fixed number of queries: the
+    victims come in one prefetch, and their names only for those who may see them."""
+    victim_fields = ["id", "case_id", "status"]
+    if permissions.sees_personal_data(user):
+        victim_fields += ["name_ko", "name_latin"]
+    victims = Prefetch("victims", queryset=Victim.objects.only(*victim_fields).order_by("pk"))
+    scoped = CaseListQuerySet(model=Case).visible_to(user)
+    return scoped.select_related("country", "post", "agreement").prefetch_related(victims)
+
+
+def _overdue_text(case: Case) -> str:
+    return ", ".join(str(Milestone(m).label) for m in targets.overdue_steps(case))
+
+
+def _victim_names(case: Case) -> str:
+    return "; ".join(v.display_name for v in case.victims.all())
+
+
+def columns_for(user) -> list[Column]:
+    """The list's columns; an analyst's list and export carry no names."""
+    columns = [
+        Column("reference", gettext_lazy("Reference"), sort="reference"),
+        Column("title", gettext_lazy("Title")),
+        Column(
+            "status", gettext_lazy("Status"), value=lambda c: c.get_status_display(), sort="status"
+        ),
+        Column(
+            "priority",
+            gettext_lazy("Priority"),
+            value=lambda c: c.get_priority_display(),
+            sort="priority",
+        ),
+        Column("overdue", gettext_lazy("Overdue"), value=_overdue_text),
+        Column("country", gettext_lazy("Country")),
+        Column("where", gettext_lazy("Place")),
+        Column(
+            "reported",
+            gettext_lazy("First reported"),
+            value=lambda c: c.first_reported_at,
+            sort="reported",
+        ),
+        Column("post", gettext_lazy("Post")),
+        Column("victims", gettext_lazy("Victims"), value=lambda c: len(c.victims.all())),
+    ]
+    if permissions.sees_personal_data(user):
+        columns.append(Column("victim_names", gettext_lazy("Victim names"), value=_victim_names))
+    columns.append(
+        Column(
+            "agreement",
+            gettext_lazy("Legal basis"),
+            value=lambda c: c.agreement.reference if c.agreement_id else "",
+        )
+    )
+    return columns
+
+
+def saved_filters(user) -> QuerySet[SavedFilter]:
+    return SavedFilter.objects.filter(owner=user, list_name=SAVED_FILTER_LIST)
+
+
+# One case ---------------------------------------------------------------------------------
+
+
+def _zone_label(zone: str) -> str:
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def dual_time(moment: datetime.datetime | None, place_zone: str = "") -> str:
+    """A time in the reader's zone and, when the place's clock differs, in the place's:
+    "2025-03-02 21:10 KST (19:10 Phnom Penh)"."""
+    if moment is None:
+        return ""
+    here = timezone.localtime(moment)
+    text = f"{here:%Y-%m-%d %H:%M} {here:%Z}"
+    try:
+        there = moment.astimezone(zoneinfo.ZoneInfo(place_zone)) if place_zone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        there = None
+    if there is not None and there.utcoffset() != here.utcoffset():
+        stamp = f"{there:%H:%M}" if there.date() == here.date() else f"{there:%m-%d %H:%M}"
+        text += f" ({stamp} {_zone_label(place_zone)})"
+    return text
+
+
+@dataclass(frozen=True)
+class Step:
+    status: str
+    label: str
+    reached_at: datetime.datetime | None
+    when: str
+    current: bool
+
+
+def lifecycle(case: Case) -> list[Step]:
+    """Every step of the lifecycle, with the time the case first reached it (if it did)."""
+    steps = []
+    for status in CaseStatus.values:
+        field = REACHED_AT.get(status)
+        at = case.first_reported_at if field is None else getattr(case, field)
+        steps.append(
+            Step(
+                status=status,
+                label=str(CaseStatus(status).label),
+                reached_at=at,
+                when=dual_time(at, case.place_time_zone),
+                current=case.status == status,
+            )
+        )
+    return steps
+
+
+def facts(case: Case, now=None) -> dict:
+    """What the case page and the summary show at the top, times in both zones."""
+    zone = case.place_time_zone
+    overdue = targets.overdue_steps(case, now)
+    return {
+        "categories": [Category(c).label for c in case.categories or []],
+        "happened": dual_time(case.happened_at, zone),
+        "first_reported": dual_time(case.first_reported_at, zone),
+        "acknowledge_due": dual_time(case.acknowledge_due_at, zone),
+        "rescue_due": dual_time(case.rescue_request_due_at, zone),
+        "overdue": [Milestone(m).label for m in overdue],
+        "overdue_codes": [str(m) for m in overdue],
+        "lifecycle": lifecycle(case),
+    }
+
+
+def _labels(choices, codes) -> list[str]:
+    known = dict(choices)
+    return [str(known.get(code, code)) for code in codes or []]
+
+
+def _with_labels(victims: list[Victim], suspects: list) -> None:
+    """The HTCDS codes of each person, in words."""
+    for victim in victims:
+        rows = [
+            (gettext_lazy("How recruited"), RecruitmentMethod.choices, victim.recruitment_methods),
+            (gettext_lazy("Platforms"), Platform.choices, victim.recruitment_platforms),
+            (gettext_lazy("Means of control"), MeansOfControl.choices, victim.means_of_control),
+            (gettext_lazy("Exploitation"), Exploitation.choices, victim.exploitation_types),
+        ]
+        victim.context_rows = [(label, _labels(ch, codes)) for label, ch, codes in rows if codes]
+    for suspect in suspects:
+        suspect.role_labels = _labels(SuspectRole.choices, suspect.roles)
+
+
+def people(case: Case, user) -> dict:
+    """The victims (with their status history) and suspects (with identifiers) and the
+    notices, or only counts and statuses for those who may not see who they are."""
+    victims = case.victims.prefetch_related("status_changes__actor").order_by("pk")
+    suspects = case.suspects.select_related("nationality").prefetch_related("identifiers")
+    notices = case.notices.select_related("suspect", "victim")
+    if not permissions.sees_personal_data(user):
+        victims = case.victims.only("id", "case_id", "status", "status_since").order_by("pk")
+        suspects = case.suspects.only("id", "case_id", "arrest_status", "return_status")
+        return {"victims": list(victims), "suspects": list(suspects), "notices": list(notices)}
+    rows = {"victims": list(victims), "suspects": list(suspects), "notices": list(notices)}
+    _with_labels(rows["victims"], rows["suspects"])
+    return rows
+
+
+def timeline(case: Case, limit: int | None = None) -> list:
+    """The case's timeline, newest first, each entry with its time in both zones."""
+    entries = case.timeline.select_related("author").order_by("-at", "-pk")
+    if limit:
+        entries = entries[:limit]
+    rows = list(entries)
+    for entry in rows:
+        entry.when = dual_time(entry.at, case.place_time_zone)
+    return rows
+
+
+def tasks(case: Case, now=None) -> list:
+    now = now or timezone.now()
+    rows = list(case.tasks.select_related("owner", "done_by").order_by("done_at", "due_at"))
+    for task in rows:
+        task.is_overdue = task.done_at is None and task.due_at < now
+        task.when = dual_time(task.due_at, case.place_time_zone)
+    return rows
+
+
+def partner_requests(case: Case) -> list:
+    rows = list(case.partner_requests.select_related("partner_body", "sent_by"))
+    for request in rows:
+        request.sent_when = dual_time(request.sent_at, case.place_time_zone)
+        request.answered_when = dual_time(request.answered_at, case.place_time_zone)
+    return rows
