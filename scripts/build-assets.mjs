@@ -16,6 +16,12 @@ const files = {
   "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
   "chart.js/dist/chart.umd.min.js.map": "chart.js/chart.umd.min.js.map",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+  // The case map: world country shapes (Natural Earth 1:50m, TopoJSON keyed by ISO 3166
+  // numeric code) and the client that turns them into GeoJSON. No tile server is needed.
+  "world-atlas/countries-50m.json": "world-atlas/countries-50m.json",
+  "world-atlas/LICENSE": "world-atlas/LICENSE",
+  "topojson-client/dist/topojson-client.min.js": "topojson-client/topojson-client.min.js",
+  "topojson-client/LICENSE": "topojson-client/LICENSE",
 };
 
 rmSync(target, { recursive: true, force: true });

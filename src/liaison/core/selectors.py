@@ -101,11 +101,25 @@ def dashboard_cards(user: User) -> list[dict]:
                 "summary": dashboard_summary(user, today=timezone.localdate()),
             }
         )
-    for key, title in (
-        ("cases", _("Cases of nationals abroad")),
-        ("personnel", _("Overseas personnel")),
-        ("programmes", _("Programmes and multilateral work")),
-    ):
+    if can(user, Perm.VIEW_CASES):
+        from liaison.cases.dashboard import home_summary as cases_summary
+        from liaison.personnel.selectors import home_summary as personnel_summary
+
+        cards.append(
+            {
+                "key": "cases",
+                "title": _("Cases of nationals abroad"),
+                "summary": cases_summary(user),
+            }
+        )
+        cards.append(
+            {
+                "key": "personnel",
+                "title": _("Overseas posts"),
+                "summary": personnel_summary(user),
+            }
+        )
+    for key, title in (("programmes", _("Programmes and multilateral work")),):
         if user.role not in (Role.AUDITOR, Role.PARTNER_LIAISON):
             cards.append({"key": key, "title": title, "placeholder": True})
     if can(user, Perm.VIEW_AUDIT):

@@ -28,10 +28,13 @@ class PostQuerySet(models.QuerySet):
     def of_officer(self, user) -> PostQuerySet:
         """The posts `user` serves in today."""
         today = timezone.localdate()
+        # One filter() call, so that every condition applies to the same posting: split in
+        # two, an ended posting would count while a colleague's posting there is open.
         return self.filter(
+            Q(postings__ended_on__isnull=True) | Q(postings__ended_on__gte=today),
             postings__officer=user,
             postings__started_on__lte=today,
-        ).filter(Q(postings__ended_on__isnull=True) | Q(postings__ended_on__gte=today))
+        )
 
 
 class Post(IllustrativeMixin, TimestampedModel):
@@ -90,11 +93,11 @@ class Post(IllustrativeMixin, TimestampedModel):
 
     def current_officers(self):
         today = timezone.localdate()
-        return (
-            self.officers.filter(postings__post=self, postings__started_on__lte=today)
-            .filter(Q(postings__ended_on__isnull=True) | Q(postings__ended_on__gte=today))
-            .distinct()
-        )
+        return self.officers.filter(
+            Q(postings__ended_on__isnull=True) | Q(postings__ended_on__gte=today),
+            postings__post=self,
+            postings__started_on__lte=today,
+        ).distinct()
 
 
 class PostingRole(models.TextChoices):
