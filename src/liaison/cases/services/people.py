@@ -121,8 +121,7 @@ def victim_add(*, actor, case: Case, data: dict) -> Victim:
     victim = Victim(case=case, status=status, status_since=timezone.now())
     victim.is_illustrative = case.is_illustrative
     _assign(victim, data, VICTIM_FIELDS)
-    _victim_keys(victim)
-    _check_victim(victim)
+    _prepare_victim(victim)
     victim.save()
     victim.status_changes.create(to_status=status, at=victim.status_since, actor=actor)
     audit.record_created(victim, actor=actor)
@@ -132,13 +131,35 @@ def victim_add(*, actor, case: Case, data: dict) -> Victim:
 
 @transaction.atomic
 def victim_update(*, actor, victim: Victim, data: dict, expected_version=None) -> Victim:
-    _may_work(actor, victim.case)
-    locked = Victim.objects.select_for_update().get(pk=victim.pk)
+    return _person_update(
+        actor=actor,
+        person=victim,
+        data=data,
+        fields=VICTIM_FIELDS,
+        prepare=_prepare_victim,
+        expected_version=expected_version,
+    )
+
+
+def _prepare_victim(victim: Victim) -> None:
+    _victim_keys(victim)
+    _check_victim(victim)
+
+
+def _prepare_suspect(suspect: Suspect) -> None:
+    _suspect_keys(suspect)
+    _check_suspect(suspect)
+    suspect.full_clean(exclude=["case", "nationality"])
+
+
+def _person_update(*, actor, person, data, fields, prepare, expected_version):
+    """Changes a victim or suspect: locked, refused when stale, keys refreshed, audited."""
+    _may_work(actor, person.case)
+    locked = type(person).objects.select_for_update().get(pk=person.pk)
     _stale(locked, expected_version)
     before = audit.snapshot(locked)
-    _assign(locked, data, VICTIM_FIELDS)
-    _victim_keys(locked)
-    _check_victim(locked)
+    _assign(locked, data, fields)
+    prepare(locked)
     locked.version += 1
     locked.save()
     audit.record_updated(locked, before, actor=actor)
@@ -220,9 +241,7 @@ def suspect_add(*, actor, case: Case, data: dict) -> Suspect:
     _may_work(actor, case)
     suspect = Suspect(case=case, is_illustrative=case.is_illustrative)
     _assign(suspect, data, SUSPECT_FIELDS)
-    _suspect_keys(suspect)
-    _check_suspect(suspect)
-    suspect.full_clean(exclude=["case", "nationality"])
+    _prepare_suspect(suspect)
     suspect.save()
     audit.record_created(suspect, actor=actor)
     _after_people_change(case)
@@ -231,19 +250,14 @@ def suspect_add(*, actor, case: Case, data: dict) -> Suspect:
 
 @transaction.atomic
 def suspect_update(*, actor, suspect: Suspect, data: dict, expected_version=None) -> Suspect:
-    _may_work(actor, suspect.case)
-    locked = Suspect.objects.select_for_update().get(pk=suspect.pk)
-    _stale(locked, expected_version)
-    before = audit.snapshot(locked)
-    _assign(locked, data, SUSPECT_FIELDS)
-    _suspect_keys(locked)
-    _check_suspect(locked)
-    locked.full_clean(exclude=["case", "nationality"])
-    locked.version += 1
-    locked.save()
-    audit.record_updated(locked, before, actor=actor)
-    _after_people_change(locked.case)
-    return locked
+    return _person_update(
+        actor=actor,
+        person=suspect,
+        data=data,
+        fields=SUSPECT_FIELDS,
+        prepare=_prepare_suspect,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
