@@ -160,7 +160,9 @@ class Contact(IllustrativeMixin, TimestampedModel):
     full_name_local = models.CharField(_("name in local script"), max_length=200, blank=True)
     rank = models.CharField(_("rank or title"), max_length=100, blank=True)
     post = models.CharField(
-        _("post"), max_length=200, help_text=_("Position held, e.g. Director of Foreign Affairs.")
+        _("position"),
+        max_length=200,
+        help_text=_("Position held, e.g. Director of Foreign Affairs."),
     )
     unit = models.CharField(_("unit"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -43,7 +43,7 @@ BODY_COLUMNS = [
 CONTACT_COLUMNS = [
     Column("full_name", _("Name"), sort="full_name"),
     Column("rank", _("Rank or title")),
-    Column("post", _("Post"), sort="post"),
+    Column("post", _("Position"), sort="post"),
     Column(
         "partner_body",
         _("Partner body"),
