@@ -17,6 +17,7 @@ from liaison.core.models import IllustrativeMixin, TimestampedModel
 
 from . import protect
 from .choices import (
+    PRIORITY_RANK,
     ArrestStatus,
     CaseStatus,
     Channel,
@@ -218,6 +219,15 @@ class Case(IllustrativeMixin, Place, TimestampedModel):
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
+    # Urgent first: the working list sorts on this, through an index, at any size.
+    priority_rank = models.GeneratedField(
+        expression=models.Case(
+            *[models.When(priority=p, then=models.Value(r)) for p, r in PRIORITY_RANK.items()],
+            default=models.Value(9),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     status = models.CharField(
         _("status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
     )
@@ -298,6 +308,18 @@ class Case(IllustrativeMixin, Place, TimestampedModel):
             models.Index(fields=["status", "-first_reported_at"], name="case_status_reported"),
             models.Index(fields=["country", "status"], name="case_country_status"),
             models.Index(fields=["post", "status"], name="case_post_status"),
+            # The working list of open cases: urgent first, newest first, optionally by country.
+            models.Index(
+                fields=["priority_rank", "-first_reported_at", "-id"],
+                condition=~Q(status=CaseStatus.CLOSED),
+                name="case_open_worklist",
+            ),
+            models.Index(
+                fields=["country", "priority_rank", "-first_reported_at", "-id"],
+                condition=~Q(status=CaseStatus.CLOSED),
+                name="case_open_country_worklist",
+            ),
+            models.Index(fields=["-first_reported_at", "-id"], name="case_newest"),
             models.Index(fields=["acknowledge_due_at"], name="case_ack_due"),
             models.Index(fields=["rescue_request_due_at"], name="case_rescue_due"),
         ]
