@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import AuditAction, Role
 from .listing import ListFilterForm
 from .models import Institution, User
+from .widgets import faster
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -147,7 +148,7 @@ def bootstrapify(form: forms.Form) -> forms.Form:
     """Adds Bootstrap's classes so every form looks the same, with errors on their field.
     Safe to call again once the form is validated: classes are never doubled."""
     for name, field in form.fields.items():
-        widget = field.widget
+        field.widget = widget = faster(field.widget)
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
             # Django puts a list's class on its container and on every option alike, which
             # no Bootstrap class suits; the list is styled in liaison.css instead.
