@@ -320,6 +320,26 @@ class Case(IllustrativeMixin, Place, TimestampedModel):
                 name="case_open_country_worklist",
             ),
             models.Index(fields=["-first_reported_at", "-id"], name="case_newest"),
+            # The dashboard's history, answered from indexes alone: new cases per month,
+            # country and category, and the map; report → rescue; identification → surrender.
+            models.Index(
+                fields=[
+                    "first_reported_at",
+                    "country",
+                    "categories",
+                    "status",
+                    "latitude",
+                    "longitude",
+                ],
+                name="case_reported_figures",
+            ),
+            models.Index(
+                fields=["rescued_at", "first_reported_at", "country"], name="case_rescue_times"
+            ),
+            models.Index(
+                fields=["surrendered_at", "suspects_identified_at", "country"],
+                name="case_surrender_times",
+            ),
             models.Index(fields=["acknowledge_due_at"], name="case_ack_due"),
             models.Index(fields=["rescue_request_due_at"], name="case_rescue_due"),
         ]

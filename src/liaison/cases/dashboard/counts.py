@@ -11,9 +11,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..choices import OPEN_CASE_STATUSES, Category, Priority, VictimStatus
+from ..choices import PRIORITY_RANK, CaseStatus, Category, Priority, VictimStatus
 from ..fields import has_category
 from .common import Countries, Period, month_start, year_bounds
+
+URGENT_RANK = PRIORITY_RANK[Priority.URGENT]
 
 TOP_COUNTRIES = 8  # the monthly chart stacks this many countries, then "other countries"
 
@@ -21,11 +23,12 @@ TOP_COUNTRIES = 8  # the monthly chart stacks this many countries, then "other c
 def open_now(visible: QuerySet, countries: Countries) -> list[dict]:
     """Per country: open cases, the urgent ones among them, and victims confined now."""
     counts: dict[str, dict] = defaultdict(lambda: {"open": 0, "urgent": 0, "confined": 0})
-    # status IN (the open ones) rather than "not closed": the status index can serve it.
+    # "Not closed" and the priority rank: exactly the open-worklist index (country,
+    # priority rank, …), which answers this from the index alone.
     rows = (
-        visible.filter(status__in=OPEN_CASE_STATUSES)
+        visible.exclude(status=CaseStatus.CLOSED)
         .values_list("country")
-        .annotate(n=Count("pk"), urgent=Count("pk", filter=Q(priority=Priority.URGENT)))
+        .annotate(n=Count("pk"), urgent=Count("pk", filter=Q(priority_rank=URGENT_RANK)))
     )
     for code, n, urgent in rows:
         counts[code].update(open=n, urgent=urgent)
