@@ -1,5 +1,568 @@
-"""The cases API: intake for machines and other systems, case lists and records."""
+"""The cases API under /api/v1/cases/: intake for machines and other systems (a hotline's
+call-taking software, the embassy's reporting tool), case lists and records. The same
+services and scopes as the pages: an overseas officer sees the cases of their posts, an
+analyst sees facts without names, passport numbers only ever leave masked.
 
-from ninja import Router
+Errors: 401 unauthenticated, 403 role, 404 outside the user's scope, 422 invalid fields
+(named), 409 when the record changed since the client read it (`expected_version` is
+stale: reload and retry)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from liaison.core import audit
+from liaison.core.choices import AuditAction, Role
+from liaison.core.permissions import Perm, require
+from liaison.partners.models import Country
+from liaison.personnel.models import Post
+
+from . import permissions, protect, workflow
+from .choices import OPEN_CASE_STATUSES
+from .fields import has_category
+from .models import Case, Report, Suspect
+from .services import intake, search, targets
 
 router = Router(tags=["cases"])
+
+
+# --- schemas -----------------------------------------------------------------------------
+
+
+class ReportIn(Schema):
+    """What intake takes (services.intake.report_receive). With `quick`, only the country
+    and what happened are required; the report is marked to be completed."""
+
+    quick: bool = False
+    channel: str | None = None
+    received_at: datetime.datetime | None = None
+    happened_at: datetime.datetime | None = None
+    reporter_name: str = Field("", max_length=200)
+    reporter_relation: str = Field("", max_length=100)
+    reporter_contact: str = Field("", max_length=200)
+    country: str | None = Field(None, description="ISO 3166 code, e.g. KH")
+    province: str = Field("", max_length=100)
+    city: str = Field("", max_length=100)
+    place: str = Field("", max_length=300)
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    place_time_zone: str = ""
+    categories: list[str] = []
+    narrative: str = ""
+    life_at_risk: bool = False
+    person_name: str = Field("", max_length=100)
+    person_name_latin: str = Field("", max_length=100)
+    person_phone: str = Field("", max_length=60)
+    person_date_of_birth: datetime.date | None = None
+    passport_number: str = Field("", max_length=30)
+    others_involved: str = ""
+    post_id: int | None = None
+
+
+class DuplicateOut(Schema):
+    kind: str
+    id: int
+    reference: str
+    reasons: list[str]
+
+
+class ReportOut(Schema):
+    id: int
+    reference: str
+    status: str
+    channel: str
+    received_at: datetime.datetime
+    happened_at: datetime.datetime | None
+    country: str
+    province: str
+    city: str
+    place_time_zone: str
+    categories: list[str]
+    life_at_risk: bool
+    is_quick_intake: bool
+    post_id: int | None
+    case_id: int | None
+    case_reference: str | None
+    version: int
+    is_illustrative: bool
+    # Personal data: null for a reader without the right to see it.
+    narrative: str | None = None
+    reporter_name: str | None = None
+    reporter_relation: str | None = None
+    reporter_contact: str | None = None
+    person_name: str | None = None
+    person_name_latin: str | None = None
+    person_phone: str | None = None
+    person_date_of_birth: datetime.date | None = None
+    passport: str | None = Field(None, description="Masked: only the last two characters.")
+    possible_duplicates: list[DuplicateOut] = []
+
+
+class OpenCaseIn(Schema):
+    title: str = Field(..., max_length=200)
+    priority: str | None = None
+    post_id: int | None = None
+    summary: str = ""
+    other_report_ids: list[int] = Field([], description="More reports about the same event.")
+
+
+class AttachIn(Schema):
+    case_id: int
+
+
+class CaseOut(Schema):
+    id: int
+    reference: str
+    title: str
+    status: str
+    priority: str
+    categories: list[str]
+    outcome: str
+    country: str
+    province: str
+    city: str
+    place_time_zone: str
+    post_id: int | None
+    partner_body_id: int | None
+    agreement_id: int | None
+    first_reported_at: datetime.datetime
+    happened_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    acknowledge_due_at: datetime.datetime | None
+    rescue_request_due_at: datetime.datetime | None
+    overdue: list[str]
+    version: int
+    is_illustrative: bool
+    summary: str | None = None
+    victims: list[str] | None = Field(None, description="Names; null without the right.")
+
+
+class PersonOut(Schema):
+    id: int
+    name_ko: str | None
+    name_latin: str | None
+    sex: str
+    date_of_birth: datetime.date | None
+    passport: str | None
+    status: str
+
+
+class VictimOut(PersonOut):
+    status_since: datetime.datetime | None
+    consent_to_data_handling: bool
+    died_on: datetime.date | None
+    autopsy_status: str
+    remains_status: str
+
+
+class IdentifierOut(Schema):
+    kind: str
+    value: str
+
+
+class SuspectOut(PersonOut):
+    name_local: str | None
+    nationality: str | None
+    roles: list[str]
+    arrested_on: datetime.date | None
+    return_status: str
+    identifiers: list[IdentifierOut] | None
+
+
+class CaseDetailOut(CaseOut):
+    triaged_at: datetime.datetime | None
+    rescue_requested_at: datetime.datetime | None
+    rescued_at: datetime.datetime | None
+    investigation_at: datetime.datetime | None
+    suspects_identified_at: datetime.datetime | None
+    arrested_at: datetime.datetime | None
+    extradition_requested_at: datetime.datetime | None
+    surrendered_at: datetime.datetime | None
+    outcome_note: str | None = None
+    reports: list[str]
+    people: dict[str, list] = {}
+    moves: list[str] = Field([], description="Statuses this user may move the case to now.")
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class TransitionIn(Schema):
+    to_status: str
+    reason: str = ""
+    outcome: str = ""
+    expected_version: int | None = None
+
+
+class ConflictOut(Schema):
+    detail: str = Field(..., description="Someone else changed the case: reload, then retry.")
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    at: datetime.datetime
+    author: str | None
+    body: str | None
+    counterpart: str | None
+    file_name: str | None
+    file_sha256: str | None
+
+
+class EntryPage(Schema):
+    count: int
+    items: list[EntryOut]
+
+
+class CaseFilters(Schema):
+    q: str = Field("", description="Name (any script or romanisation), phone, handle, "
+                   "reference or passport number (exact).")  # fmt: skip
+    status: str = Field("", description="A status, or 'open' for every status but closed.")
+    country: str = ""
+    category: str = ""
+    priority: str = ""
+    post: int | None = None
+    reported_from: datetime.date | None = None
+    reported_to: datetime.date | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+REPORT_PERSONAL = (
+    "narrative",
+    "reporter_name",
+    "reporter_relation",
+    "reporter_contact",
+    "person_name",
+    "person_name_latin",
+    "person_phone",
+    "person_date_of_birth",
+)
+REACHED_FIELDS = tuple(workflow.REACHED_AT.values())
+
+
+def _personal(user) -> bool:
+    return permissions.sees_personal_data(user)
+
+
+def _report(request, pk: int) -> Report:
+    require(request.user, Perm.VIEW_CASES)
+    scoped = permissions.report_scope(Report.objects.select_related("case"), request.user)
+    return get_object_or_404(scoped, pk=pk)
+
+
+def _case(request, pk: int) -> Case:
+    require(request.user, Perm.VIEW_CASES)
+    return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+
+
+def _stale_is_409(error: ValidationError) -> None:
+    """A stale `expected_version` is a conflict, not bad input: answer 409 so a client can
+    tell "reload and retry" from "fix the request"."""
+    if getattr(error, "code", None) == "stale":
+        raise HttpError(409, error.messages[0]) from error
+
+
+def _country(code: str | None) -> Country | None:
+    if not code:
+        return None
+    found = Country.objects.filter(code=code.strip().upper()).first()
+    if found is None:
+        raise ValidationError({"country": _("Unknown country code: %(c)s.") % {"c": code}})
+    return found
+
+
+def _post(user, pk: int | None) -> Post | None:
+    """The post a report or case is filed under: an overseas officer files under their own
+    posts only."""
+    if pk is None:
+        return None
+    posts = Post.objects.all()
+    if user.role == Role.OVERSEAS_OFFICER:
+        posts = Post.objects.of_officer(user)
+    found = posts.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({"post_id": _("No such post among yours.")})
+    return found
+
+
+def _report_out(report: Report, user, duplicates=()) -> dict:
+    out = {
+        **{f: getattr(report, f) for f in ReportOut.model_fields if hasattr(report, f)},
+        "country": report.country_id,
+        "case_reference": report.case.reference if report.case_id else None,
+        "passport": None,
+        "possible_duplicates": list(duplicates),
+    }
+    if not _personal(user):
+        for name in REPORT_PERSONAL:
+            out[name] = None
+    else:
+        out["passport"] = report.passport_masked or None
+    return out
+
+
+def _duplicates(report: Report, user) -> list[dict]:
+    """Possible duplicates the user may see, each with the reasons it matched."""
+    found = intake.possible_duplicates(report)
+    visible_cases = set(
+        Case.objects.visible_to(user)
+        .filter(pk__in=[d.case.pk for d in found if d.case])
+        .values_list("pk", flat=True)
+    )
+    visible_reports = set(
+        permissions.report_scope(Report.objects.all(), user)
+        .filter(pk__in=[d.report.pk for d in found if d.report])
+        .values_list("pk", flat=True)
+    )
+    out = []
+    for d in found:
+        obj, kind, visible = (
+            (d.case, "case", visible_cases) if d.case else (d.report, "report", visible_reports)
+        )
+        if obj.pk in visible:
+            out.append(
+                {"kind": kind, "id": obj.pk, "reference": obj.reference, "reasons": d.reasons}
+            )
+    return out
+
+
+def _case_out(case: Case, user) -> dict:
+    out = {f: getattr(case, f) for f in CaseOut.model_fields if hasattr(case, f)}
+    out["country"] = case.country_id
+    out["overdue"] = [str(m) for m in targets.overdue_steps(case)]
+    if _personal(user):
+        out["victims"] = [v.display_name for v in case.victims.all()]
+    else:
+        out["summary"] = None
+        out["victims"] = None
+    return out
+
+
+def _person(person, personal: bool) -> dict:
+    return {
+        "id": person.pk,
+        "name_ko": person.name_ko if personal else None,
+        "name_latin": person.name_latin if personal else None,
+        "sex": person.sex,
+        "date_of_birth": person.date_of_birth if personal else None,
+        "passport": (person.passport_masked or None) if personal else None,
+    }
+
+
+def _victim(victim, personal: bool) -> dict:
+    return {
+        **_person(victim, personal),
+        "status": victim.status,
+        "status_since": victim.status_since,
+        "consent_to_data_handling": victim.consent_to_data_handling,
+        "died_on": victim.died_on,
+        "autopsy_status": victim.autopsy_status,
+        "remains_status": victim.remains_status,
+    }
+
+
+def _suspect(suspect: Suspect, personal: bool) -> dict:
+    return {
+        **_person(suspect, personal),
+        "status": suspect.arrest_status,
+        "name_local": suspect.name_local if personal else None,
+        "nationality": suspect.nationality_id,
+        "roles": suspect.roles,
+        "arrested_on": suspect.arrested_on,
+        "return_status": suspect.return_status,
+        "identifiers": [{"kind": i.kind, "value": i.value} for i in suspect.identifiers.all()]
+        if personal
+        else None,
+    }
+
+
+def _filtered(user, filters: CaseFilters):
+    cases = Case.objects.visible_to(user)
+    if filters.q.strip():
+        condition = search.matching(filters.q)
+        if len(protect.normalise_document_number(filters.q)) >= 6:
+            condition |= search.by_passport(filters.q)
+        cases = cases.filter(condition)
+    if filters.status == "open":
+        cases = cases.filter(status__in=OPEN_CASE_STATUSES)
+    elif filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.country:
+        cases = cases.filter(country_id=filters.country.upper())
+    if filters.category:
+        try:
+            cases = cases.filter(has_category("categories", filters.category))
+        except KeyError:
+            raise ValidationError({"category": _("Unknown category.")}) from None
+    if filters.priority:
+        cases = cases.filter(priority=filters.priority)
+    if filters.post:
+        cases = cases.filter(post_id=filters.post)
+    if filters.reported_from:
+        cases = cases.filter(first_reported_at__date__gte=filters.reported_from)
+    if filters.reported_to:
+        cases = cases.filter(first_reported_at__date__lte=filters.reported_to)
+    return cases
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+@router.post("/reports", response={201: ReportOut}, summary="Receive a report (intake)")
+def report_create(request, payload: ReportIn):
+    """Writes the submission first (nothing sent is lost, even when processing fails),
+    then records the report. The passport number is kept out of the stored submission."""
+    user = request.user
+    sent = payload.model_dump(mode="json")
+    if sent.get("passport_number"):
+        sent["passport_number"] = protect.mask(sent["passport_number"])
+    submission = intake.submission_record(actor=user, payload=sent)
+    data = payload.dict(exclude={"quick", "post_id", "country"})
+    data["country"] = _country(payload.country)
+    data["post"] = _post(user, payload.post_id)
+    try:
+        report = intake.report_receive(
+            actor=user, data=data, quick=payload.quick, submission=submission
+        )
+    except ValidationError:
+        raise  # the client is told what to fix; the submission stays as the record of it
+    except Exception as error:  # a fault of ours: keep the submission for the intake page
+        intake.submission_failed(submission, error)
+        raise
+    return Status(201, _report_out(report, user))
+
+
+@router.get("/reports/{int:pk}", response=ReportOut, summary="A report, with possible duplicates")
+def report_detail(request, pk: int):
+    report = _report(request, pk)
+    if _personal(request.user):
+        audit.record_viewed(report, actor=request.user)
+    duplicates = _duplicates(report, request.user) if report.status == "new" else []
+    return _report_out(report, request.user, duplicates)
+
+
+@router.post("/reports/{int:pk}/open-case", response={201: CaseDetailOut})
+def report_open_case(request, pk: int, payload: OpenCaseIn):
+    report = _report(request, pk)
+    others = [_report(request, other) for other in payload.other_report_ids if other != pk]
+    case = intake.case_open(
+        actor=request.user,
+        reports=[report, *others],
+        title=payload.title,
+        priority=payload.priority,
+        post=_post(request.user, payload.post_id),
+        summary=payload.summary,
+    )
+    return Status(201, _detail(case, request.user))
+
+
+@router.post("/reports/{int:pk}/attach", response=CaseDetailOut, summary="Attach to a case")
+def report_attach(request, pk: int, payload: AttachIn):
+    report = _report(request, pk)
+    case = _case(request, payload.case_id)
+    case = intake.report_attach(actor=request.user, report=report, case=case)
+    return _detail(case, request.user)
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+@router.get("/", response=CasePage, summary="Cases in the user's scope, filtered")
+def case_list(request, filters: Query[CaseFilters]):
+    user = request.user
+    require(user, Perm.VIEW_CASES)
+    cases = _filtered(user, filters).order_by("-first_reported_at", "-pk")
+    if _personal(user):
+        cases = cases.prefetch_related("victims")
+    page = list(cases[filters.offset : filters.offset + filters.limit])
+    if _personal(user) and page:
+        audit.record(
+            AuditAction.VIEW,
+            actor=user,
+            object_type="cases.case",
+            object_repr=f"case list by API: {len(page)} cases",
+            reason="filters: " + "&".join(f"{k}={v}" for k, v in request.GET.items()),
+        )
+    return {"count": cases.count(), "items": [_case_out(c, user) for c in page]}
+
+
+def _detail(case: Case, user) -> dict:
+    personal = _personal(user)
+    case = Case.objects.prefetch_related(
+        "victims",
+        Prefetch("suspects", Suspect.objects.prefetch_related("identifiers")),
+        "reports",
+    ).get(pk=case.pk)
+    out = _case_out(case, user)
+    out.update({f: getattr(case, f) for f in REACHED_FIELDS})
+    out["outcome_note"] = case.outcome_note if personal else None
+    out["reports"] = [r.reference for r in case.reports.all()]
+    out["people"] = {
+        "victims": [_victim(v, personal) for v in case.victims.all()],
+        "suspects": [_suspect(s, personal) for s in case.suspects.all()],
+    }
+    out["moves"] = [str(target) for target, _rule in workflow.available_moves(user, case)]
+    return out
+
+
+@router.get("/{int:pk}", response=CaseDetailOut, summary="A case with its people")
+def case_detail(request, pk: int):
+    case = _case(request, pk)
+    if _personal(request.user):
+        audit.record_viewed(case, actor=request.user)
+    return _detail(case, request.user)
+
+
+@router.post(
+    "/{int:pk}/transitions",
+    response={200: CaseDetailOut, 409: ConflictOut},
+    summary="Move the case (409 when expected_version is stale)",
+)
+def case_transition(request, pk: int, payload: TransitionIn):
+    case = _case(request, pk)
+    try:
+        case = workflow.case_transition(actor=request.user, case=case, **payload.dict())
+    except ValidationError as error:
+        _stale_is_409(error)
+        raise
+    return _detail(case, request.user)
+
+
+@router.get("/{int:pk}/timeline", response=EntryPage, summary="The case's timeline, newest first")
+def case_timeline(
+    request, pk: int, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+):
+    case = _case(request, pk)
+    personal = _personal(request.user)
+    entries = case.timeline.select_related("author").order_by("-at", "-pk")
+    page = entries[offset : offset + limit]
+    if personal:
+        audit.record_viewed(case, actor=request.user)
+    items = [
+        {
+            "id": e.pk,
+            "kind": e.kind,
+            "at": e.at,
+            "author": (e.author.full_name or e.author.username) if e.author else None,
+            "body": e.body if personal else None,
+            "counterpart": e.counterpart if personal else None,
+            "file_name": e.file_name if personal else None,
+            "file_sha256": e.file_sha256 or None,
+        }
+        for e in page
+    ]
+    return {"count": entries.count(), "items": items}

@@ -113,6 +113,13 @@ def _agreements() -> int:
     return load_agreement_demo_data()["agreements_total"]
 
 
+def _cases() -> int:
+    # After the agreements: the Joint Task Force MOU decides which cases it is the basis of.
+    from liaison.cases.demo import load_case_demo_data
+
+    return load_case_demo_data()["cases_total"]
+
+
 def load_demo_data(path: Path = DEMO_FILE) -> tuple[dict[str, int], dict[str, str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     call_command("sync_countries", verbosity=0)
@@ -135,4 +142,5 @@ def load_demo_data(path: Path = DEMO_FILE) -> tuple[dict[str, int], dict[str, st
             object_repr=", ".join(f"{k}: {v}" for k, v in counts.items()),
         )
         counts["agreements"] = _agreements()
+    counts["cases"] = _cases()
     return counts, logins
