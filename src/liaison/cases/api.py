@@ -425,11 +425,9 @@ def _filtered(user, filters: CaseFilters):
 @router.post("/reports", response={201: ReportOut}, summary="Receive a report (intake)")
 def report_create(request, payload: ReportIn):
     """Writes the submission first (nothing sent is lost, even when processing fails),
-    then records the report. The passport number is kept out of the stored submission."""
+    then records the report. The stored submission keeps the passport number encrypted."""
     user = request.user
     sent = payload.model_dump(mode="json")
-    if sent.get("passport_number"):
-        sent["passport_number"] = protect.mask(sent["passport_number"])
     submission = intake.submission_record(actor=user, payload=sent)
     data = payload.dict(exclude={"quick", "post_id", "country"})
     data["country"] = _country(payload.country)

@@ -18,7 +18,7 @@ from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, refuse, require
 
-from .. import names, permissions
+from .. import names, permissions, protect
 from ..choices import Category, Channel, EntryKind, Priority, ReportStatus, VictimStatus
 from ..models import Case, IntakeSubmission, Report, Victim
 from ..zones import default_zone
@@ -62,12 +62,32 @@ FIELD_LABELS = {
 }
 
 
+# A passport number in a stored submission is sealed like the one on a report.
+SEALED_FIELDS = ("passport_number",)
+
+
 def submission_record(*, actor, payload: dict) -> IntakeSubmission:
     """Writes what was sent, committed at once (outside any transaction of the caller's
-    request), before the report is processed."""
+    request), before the report is processed. A passport number is kept encrypted."""
     require(actor, Perm.WORK_CASES)
+    stored = dict(payload)
+    for name in SEALED_FIELDS:
+        if stored.get(name):
+            stored[f"{name}:sealed"] = protect.encrypt(str(stored.pop(name)))
+        else:
+            stored.pop(name, None)
     with transaction.atomic():
-        return IntakeSubmission.objects.create(submitted_by=actor, payload=payload)
+        return IntakeSubmission.objects.create(submitted_by=actor, payload=stored)
+
+
+def submission_fields(submission: IntakeSubmission) -> dict:
+    """What the officer typed, passport number included, to offer the form back to them."""
+    fields = dict(submission.payload)
+    for name in SEALED_FIELDS:
+        sealed = fields.pop(f"{name}:sealed", None)
+        if sealed:
+            fields[name] = protect.decrypt(sealed)
+    return fields
 
 
 def submission_failed(submission: IntakeSubmission, error: Exception) -> None:

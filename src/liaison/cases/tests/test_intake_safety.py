@@ -2,6 +2,8 @@
 failure while processing gives the form back filled in (never the generic error page),
 and the officer can reopen an unprocessed submission and save it later."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -191,3 +193,18 @@ def test_a_failed_completion_is_reopened_on_the_same_reports_edit_page(
     reopened = client.get(item["url"]).context["form"]
     assert reopened.initial["narrative"] == NARRATIVE
     assert reopened.initial["version"] == str(report.version)
+
+
+def test_a_failed_submission_keeps_the_passport_number_sealed_yet_gives_it_back(
+    client_for, personas, posts, cambodia_police, monkeypatch
+):
+    from .test_intake_forms import full_post
+
+    client = client_for(personas.overseas)
+    with monkeypatch.context() as patch:
+        patch.setattr(intake, "report_receive", broken)
+        client.post(reverse("cases:report_new"), full_post(cambodia_police.country))
+    failed = IntakeSubmission.objects.get()
+    assert "M12345678" not in json.dumps(failed.payload)
+    reopened = client.get(f"{reverse('cases:report_new')}?submission={failed.pk}")
+    assert reopened.context["form"].initial["passport_number"] == "M12345678"

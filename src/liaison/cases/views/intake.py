@@ -378,8 +378,9 @@ def _reopened(request, form) -> dict | None:
         raise Http404
     submission = get_object_or_404(intake.unprocessed_submissions(request.user), pk=number)
     initial = {}
+    typed = intake.submission_fields(submission)
     for name, field in form.fields.items():
-        value = submission.payload.get(name)
+        value = typed.get(name)
         if isinstance(field, django_forms.BooleanField):
             value = bool(value)  # an unticked box is absent from a POST
         elif isinstance(field, django_forms.MultipleChoiceField) and isinstance(value, str):
