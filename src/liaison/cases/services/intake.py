@@ -139,7 +139,8 @@ def _fill(report: Report, data: dict) -> None:
     report.place_time_zone = report.place_time_zone or default_zone(report.country.code)
     report.person_name_keys = names.name_keys(report.person_name, report.person_name_latin)
     report.person_phone_key = names.identifier_key("phone", report.person_phone)
-    report.full_clean(exclude=["reference", "case", "recorded_by", "post"])
+    # The country arrives as a record already looked up: no need to look it up again.
+    report.full_clean(exclude=["reference", "case", "recorded_by", "post", "country"])
 
 
 @transaction.atomic
