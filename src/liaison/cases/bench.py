@@ -31,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from liaison.core.choices import Role
 
 from . import demo
+from . import generate as generator
 from .models import Case, Identifier, Victim
 
 BENCH_USER = "bench.ico"
@@ -178,7 +179,7 @@ def bulk_load(out, *, dedicated: bool):
     if connection.vendor != "postgresql" or not dedicated:
         yield
         return
-    tables = [m._meta.db_table for m in demo.ORDER]
+    tables = [m._meta.db_table for m in generator.ORDER]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
@@ -220,7 +221,7 @@ def generate(*, cases: int, people: int, out, dedicated: bool = True) -> dict:
 
     actor = bench_user()
     with bulk_load(out, dedicated=dedicated):
-        counts = demo.generate(
+        counts = generator.generate(
             cases=cases,
             people=people,
             actor=actor,

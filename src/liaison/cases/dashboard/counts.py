@@ -28,7 +28,7 @@ def open_now(visible: QuerySet, countries: Countries) -> list[dict]:
     rows = (
         visible.exclude(status=CaseStatus.CLOSED)
         .values_list("country")
-        .annotate(n=Count("pk"), urgent=Count("pk", filter=Q(priority_rank=URGENT_RANK)))
+        .annotate(n=Count("*"), urgent=Count("priority_rank", filter=Q(priority_rank=URGENT_RANK)))
     )
     for code, n, urgent in rows:
         counts[code].update(open=n, urgent=urgent)
@@ -66,14 +66,14 @@ def monthly(visible: QuerySet, period: Period, countries: Countries) -> dict:
     counts each category bit with a filtered count, so at most months × countries rows
     come back whatever mix of categories the cases carry."""
     per_category = {
-        f"c{i}": Count("pk", filter=has_category("categories", code))
+        f"c{i}": Count("categories", filter=has_category("categories", code))
         for i, code in enumerate(Category.values)
     }
     rows = (
         visible.filter(first_reported_at__gte=period.start, first_reported_at__lt=period.end)
         .annotate(month=TruncMonth("first_reported_at"))
         .values("month", "country")
-        .annotate(n=Count("pk"), **per_category)
+        .annotate(n=Count("*"), **per_category)
     )
     labels = [_month_key(m) for m in period.months]
     index = {label: i for i, label in enumerate(labels)}
@@ -125,7 +125,7 @@ def arrests(visible: QuerySet, year: int, countries: Countries) -> list[dict]:
     cases = visible.filter(
         arrested_at__gte=month_start(start), arrested_at__lt=month_start(end)
     ).values_list("country")
-    for code, n in cases.annotate(n=Count("pk")):
+    for code, n in cases.annotate(n=Count("*")):
         counts[code]["cases"] = n
     for key, date_field in (("arrested", "arrested_on"), ("surrendered", "surrendered_on")):
         rows = (

@@ -29,7 +29,7 @@ def map_points(visible: QuerySet, period: Period, countries: Countries) -> dict:
             lat=Round("latitude", MAP_DECIMALS), lon=Round("longitude", MAP_DECIMALS), state=state
         )
         .values_list("lat", "lon", "state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("-n")
     )
     points = [[float(lat), float(lon), s, n] for lat, lon, s, n in placed[: MAP_MAX_POINTS + 1]]
@@ -37,7 +37,7 @@ def map_points(visible: QuerySet, period: Period, countries: Countries) -> dict:
         cases.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True))
         .annotate(state=state)
         .values_list("country", "state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     unplaced = [
         {"numeric": country.numeric, "name": str(country), "state": s, "n": n}

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from liaison.agreements.choices import AgreementStatus
 from liaison.agreements.tests.factories import AgreementFactory
-from liaison.cases import demo, workflow
+from liaison.cases import demo, generate, workflow
 from liaison.cases.choices import CaseStatus, ProcedureStatus, VictimStatus
 from liaison.cases.models import Case, Report, Suspect, TimelineEntry, Victim
 from liaison.cases.services import search, targets
@@ -99,7 +99,7 @@ def _user(username):
 def generated(db):
     call_command("sync_countries", verbosity=0)
     demo.ensure_posts(with_officers=False)
-    demo.generate(cases=150, people=300, actor=None, seed=7, start=datetime.date(2021, 1, 1))
+    generate.generate(cases=150, people=300, actor=None, seed=7, start=datetime.date(2021, 1, 1))
     return Case.objects.order_by("pk")
 
 
@@ -145,7 +145,7 @@ def test_generation_is_deterministic(generated):
     first = list(Victim.objects.order_by("pk").values_list("name_ko", "name_latin")[:50])
     Report.objects.all().delete()
     Case.objects.all().delete()  # cascades; timeline rows go with their cases
-    demo.generate(cases=150, people=300, actor=None, seed=7, start=datetime.date(2021, 1, 1))
+    generate.generate(cases=150, people=300, actor=None, seed=7, start=datetime.date(2021, 1, 1))
     second = list(Victim.objects.order_by("pk").values_list("name_ko", "name_latin")[:50])
     assert first == second
 
