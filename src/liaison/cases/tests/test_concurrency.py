@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from liaison.cases.models import Case
 from liaison.cases.services import casework
@@ -31,7 +32,9 @@ def _race(saves):
 
         try:
             barrier.wait()
-            outcomes[index] = save()
+            # The language is per thread: the tests read English (conftest), so do these.
+            with translation.override("en"):
+                outcomes[index] = save()
         except ValidationError as refused:
             outcomes[index] = refused.messages[0]
         finally:
