@@ -115,6 +115,26 @@ def received_report(personas, posts, cambodia_police):
 
 
 @pytest.fixture
+def same_phone_report(personas, posts, cambodia_police):
+    """The embassy's report about the same person as `received_report`, elsewhere and by
+    another channel: only the phone, written another way, is the same."""
+    return intake.report_receive(
+        actor=personas.overseas,
+        data=report_data(
+            cambodia_police.country,
+            channel=Channel.EMBASSY,
+            city="Bavet",
+            province="Svay Rieng",
+            person_name="",
+            person_name_latin="",
+            passport_number="",
+            person_phone="012-345-678",
+            post=posts.task_force,
+        ),
+    )
+
+
+@pytest.fixture
 def open_case(personas, received_report, cambodia_police, task_force_mou):
     """A case opened from the report, with the CNP as partner and the MOU as legal basis."""
     from liaison.cases.services import casework

@@ -9,31 +9,10 @@ import time
 import pytest
 
 from liaison.cases.models import Case, Report
-from liaison.cases.services import intake
 from liaison.core.tests.browser import screenshot, sign_in
 from liaison.core.tests.factories import PASSWORD
 
-from .conftest import report_data
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def embassy_report(personas, posts, cambodia_police):
-    """The embassy's earlier report about the same person: only the phone identifies him."""
-    return intake.report_receive(
-        actor=personas.overseas,
-        data=report_data(
-            cambodia_police.country,
-            channel="embassy",
-            city="Bavet",
-            person_name="",
-            person_name_latin="",
-            passport_number="",
-            person_phone="+855 12 345 678",
-            post=posts.task_force,
-        ),
-    )
 
 
 def stored_draft(page, key: str):
@@ -41,7 +20,7 @@ def stored_draft(page, key: str):
 
 
 def test_a_night_call_becomes_a_case_with_the_embassys_report(
-    browser_page, live_server, personas, posts, embassy_report
+    browser_page, live_server, personas, posts, same_phone_report
 ):
     page, base = browser_page, live_server.url
     sign_in(page, base, "overseas", PASSWORD)
@@ -63,7 +42,7 @@ def test_a_night_call_becomes_a_case_with_the_embassys_report(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert time.monotonic() - started < 60
-    report = Report.objects.exclude(pk=embassy_report.pk).get()
+    report = Report.objects.exclude(pk=same_phone_report.pk).get()
     assert report.is_quick_intake and report.life_at_risk
     assert page.url.endswith(f"/cases/reports/{report.pk}/")
     assert page.locator(".alert-success").count() == 1
@@ -83,7 +62,7 @@ def test_a_night_call_becomes_a_case_with_the_embassys_report(
         page.click("#edit-link")
     page.select_option("#id_channel", "family")
     page.fill("#id_person_phone", "012 345 678")
-    live = page.locator(f"#live-duplicates [data-duplicate-report='{embassy_report.pk}']")
+    live = page.locator(f"#live-duplicates [data-duplicate-report='{same_phone_report.pk}']")
     live.wait_for()
     assert "same phone number" in live.inner_text()
     screenshot(page, "intake-complete")
@@ -92,17 +71,17 @@ def test_a_night_call_becomes_a_case_with_the_embassys_report(
     assert page.locator("[data-flag=to-complete]").count() == 0
 
     # The report page lists the duplicate; one case is opened from both.
-    duplicate = page.locator(f"#duplicates [data-duplicate-report='{embassy_report.pk}']")
+    duplicate = page.locator(f"#duplicates [data-duplicate-report='{same_phone_report.pk}']")
     assert "same phone number" in duplicate.inner_text()
     screenshot(page, "intake-report")
-    page.check(f"#action-open input[name=also][value='{embassy_report.pk}']")
+    page.check(f"#action-open input[name=also][value='{same_phone_report.pk}']")
     page.fill("#action-open input[name=title]", "Confinement in Sihanoukville")
     with page.expect_navigation():
         page.click("button[data-action=open]")
     case = Case.objects.get()
     assert re.search(rf"/cases/{case.pk}/$", page.url)
     assert re.search(r"C-\d{4}-\d+", page.content())
-    assert set(case.reports.all()) == {report, embassy_report}
+    assert set(case.reports.all()) == {report, same_phone_report}
 
 
 def test_what_was_typed_survives_a_closed_tab_until_it_is_saved(

@@ -15,25 +15,6 @@ from .conftest import report_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def same_phone(personas, posts, cambodia_police):
-    """A second report about the person of `received_report`: only the phone is the same."""
-    return intake.report_receive(
-        actor=personas.overseas,
-        data=report_data(
-            cambodia_police.country,
-            channel="embassy",
-            city="Bavet",
-            province="Svay Rieng",
-            person_name="",
-            person_name_latin="",
-            passport_number="",
-            person_phone="012-345-678",
-            post=posts.task_force,
-        ),
-    )
-
-
 def detail(client, report):
     return client.get(reverse("cases:report_detail", args=[report.pk]))
 
@@ -43,9 +24,9 @@ def act(client, report, action, data):
 
 
 def test_the_report_page_lists_an_earlier_report_with_the_same_phone(
-    client_for, personas, received_report, same_phone
+    client_for, personas, received_report, same_phone_report
 ):
-    page = detail(client_for(personas.overseas), same_phone)
+    page = detail(client_for(personas.overseas), same_phone_report)
     (found,) = page.context["work"].duplicates
     assert found.report == received_report and found.reasons == ["same phone number"]
     html = page.content.decode()
@@ -82,13 +63,13 @@ def test_the_live_check_finds_the_same_passport(
 
 
 def test_the_live_check_on_a_report_being_completed_does_not_list_the_report_itself(
-    client_for, personas, received_report, same_phone
+    client_for, personas, received_report, same_phone_report
 ):
     response = client_for(personas.overseas).post(
         reverse("cases:report_duplicates"),
         {"person_phone": "+855 12 345 678", "exclude": str(received_report.pk)},
     )
-    assert [d.report for d in response.context["work"].duplicates] == [same_phone]
+    assert [d.report for d in response.context["work"].duplicates] == [same_phone_report]
 
 
 def test_the_live_check_with_nothing_typed_asks_for_the_person(client_for, personas, posts):
@@ -112,18 +93,18 @@ def test_matches_at_another_post_are_counted_but_not_shown(
 
 
 def test_opening_a_case_from_two_reports_goes_to_the_case(
-    client_for, personas, received_report, same_phone
+    client_for, personas, received_report, same_phone_report
 ):
     response = act(
         client_for(personas.overseas),
-        same_phone,
+        same_phone_report,
         "open",
         {"title": "Confinement in Sihanoukville", "also": [received_report.pk]},
     )
     case = Case.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:detail", args=[case.pk])
-    assert set(case.reports.all()) == {received_report, same_phone}
+    assert set(case.reports.all()) == {received_report, same_phone_report}
     assert case.priority == Priority.URGENT  # a life is at risk in the reports
     assert case.victims.count() == 1  # the same person, not two victims
 
