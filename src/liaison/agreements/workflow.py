@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, can, refuse
+from liaison.core.wording import and_list
 
 from . import rules
 from .choices import AgreementStatus as S
@@ -210,12 +211,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _join(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
-
-
 def missing_for(agreement: Agreement, rule: Rule, today: datetime.date | None = None) -> list[str]:
     today = today or _today()
     return [m for p in rule.preconditions if (m := p.missing(agreement, today))]
@@ -230,7 +225,7 @@ def refusal_message(agreement: Agreement, to_status: str) -> str | None:
         missing = missing_for(agreement, rule)
         if not missing:
             return None
-        return _("%(action)s needs %(missing)s.") % {"action": action, "missing": _join(missing)}
+        return _("%(action)s needs %(missing)s.") % {"action": action, "missing": and_list(missing)}
     sources = [source for (source, target) in TRANSITIONS if target == to_status]
     current = S(agreement.status).label
     if not sources:
@@ -249,7 +244,7 @@ def refusal_message(agreement: Agreement, to_status: str) -> str | None:
     if needed:
         message += " " + _("%(action)s needs %(missing)s.") % {
             "action": action,
-            "missing": _join(needed),
+            "missing": and_list(needed),
         }
     return message
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from liaison.core.choices import Role
-from liaison.core.permissions import Perm, can
+from liaison.core.permissions import Perm, can, refuse
 
 
 def _post_ids(user) -> list[int]:
@@ -55,3 +55,18 @@ def can_work(user, case) -> bool:
     if not can(user, Perm.WORK_CASES):
         return False
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
+
+
+def require_work(user, case) -> None:
+    """Refuses (403, audited) unless `user` may change `case`."""
+    if not can_work(user, case):
+        refuse(user, what=f"cases.case:{case.pk}")
+
+
+def can_work_report(user, report) -> bool:
+    """May attach, open a case from, dismiss or complete `report`."""
+    from .models import Report
+
+    if not can(user, Perm.WORK_CASES):
+        return False
+    return report_scope(Report.objects.filter(pk=report.pk), user).exists()

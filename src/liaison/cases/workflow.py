@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
-from liaison.core.permissions import refuse
+from liaison.core.wording import and_list
 
 from . import permissions
 from .choices import ArrestStatus, Outcome, ReturnStatus, VictimStatus
@@ -154,12 +154,6 @@ ACTION_NAMES = {
 }
 
 
-def _join(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
-
-
 def refusal_message(case: Case, to_status: str) -> str | None:
     """Why `case` cannot move to `to_status` now; None when it can."""
     action = str(ACTION_NAMES.get(to_status, to_status))
@@ -176,7 +170,7 @@ def refusal_message(case: Case, to_status: str) -> str | None:
         }
     missing = [m for p in rule.preconditions if (m := p.missing(case))]
     if missing:
-        return _("%(action)s needs %(missing)s.") % {"action": action, "missing": _join(missing)}
+        return _("%(action)s needs %(missing)s.") % {"action": action, "missing": and_list(missing)}
     return None
 
 
@@ -267,8 +261,7 @@ def case_transition(
     otherwise refuses, naming what is missing."""
     if to_status not in S.values:
         raise ValidationError({"to_status": _("Unknown status.")})
-    if not permissions.can_work(actor, case):
-        refuse(actor, what=f"cases.transition:{case.pk}")
+    permissions.require_work(actor, case)
     with transaction.atomic():
         locked = lock(case, expected_version)
         apply_transition(

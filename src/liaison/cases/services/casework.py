@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from liaison.agreements.choices import IN_FORCE_STATUSES
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
-from liaison.core.permissions import refuse
 
 from .. import permissions, workflow
 from ..choices import CaseStatus, Category, EntryKind, Priority, RequestKind
@@ -35,11 +34,6 @@ CASE_FIELDS = (
     "agreement",
     "post",
 )
-
-
-def _may_work(actor, case: Case) -> None:
-    if not permissions.can_work(actor, case):
-        refuse(actor, what=f"cases.case:{case.pk}")
 
 
 def _check_case(case: Case) -> None:
@@ -73,7 +67,7 @@ def _check_case(case: Case) -> None:
 def case_update(*, actor, case: Case, data: dict, expected_version: int | None) -> Case:
     """Changes the case's details; refused, not overwritten, when someone else saved the
     case since `expected_version` was read."""
-    _may_work(actor, case)
+    permissions.require_work(actor, case)
     locked = workflow.lock(case, expected_version)
     before = audit.snapshot(locked)
     for name in CASE_FIELDS:
@@ -96,7 +90,7 @@ def case_update(*, actor, case: Case, data: dict, expected_version: int | None) 
 def case_triage(*, actor, case: Case, priority: str, note: str = "", expected_version=None):
     """Sets the priority (urgent when a life or liberty is at risk) and moves the case to
     'triaged', which acknowledges the report."""
-    _may_work(actor, case)
+    permissions.require_work(actor, case)
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Choose a priority.")})
     locked = workflow.lock(case, expected_version)
@@ -112,7 +106,7 @@ def case_triage(*, actor, case: Case, priority: str, note: str = "", expected_ve
 @transaction.atomic
 def case_assign(*, actor, case: Case, post=None, officers=(), expected_version=None) -> Case:
     """Assigns the case to an overseas post and named officers."""
-    _may_work(actor, case)
+    permissions.require_work(actor, case)
     bad = [o for o in officers if o.role not in (Role.OVERSEAS_OFFICER, Role.ICO_OFFICER)]
     if bad:
         raise ValidationError(
@@ -139,7 +133,7 @@ def case_assign(*, actor, case: Case, post=None, officers=(), expected_version=N
 
 @transaction.atomic
 def task_add(*, actor, case: Case, title: str, owner, due_at) -> CaseTask:
-    _may_work(actor, case)
+    permissions.require_work(actor, case)
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Say what is to be done.")
@@ -158,7 +152,7 @@ def task_add(*, actor, case: Case, title: str, owner, due_at) -> CaseTask:
 
 @transaction.atomic
 def task_complete(*, actor, task: CaseTask) -> CaseTask:
-    _may_work(actor, task.case)
+    permissions.require_work(actor, task.case)
     locked = CaseTask.objects.select_for_update().get(pk=task.pk)
     if locked.done_at is not None:
         raise ValidationError(_("This task is already done."))
@@ -176,7 +170,7 @@ def request_send(
 ) -> PartnerRequest:
     """A request to the partner police (rescue, records, arrest, autopsy …); logged on the
     timeline and, where it is cooperation, under the case's agreement."""
-    _may_work(actor, case)
+    permissions.require_work(actor, case)
     errors = {}
     if kind not in RequestKind.values:
         errors["kind"] = _("Choose what is requested.")
@@ -212,7 +206,7 @@ def request_send(
 
 @transaction.atomic
 def request_answer(*, actor, request: PartnerRequest, answer: str, answered_at=None):
-    _may_work(actor, request.case)
+    permissions.require_work(actor, request.case)
     locked = PartnerRequest.objects.select_for_update().get(pk=request.pk)
     errors = {}
     if locked.answered_at is not None:

@@ -180,7 +180,7 @@ def _complete(data: dict) -> bool:
 def report_update(*, actor, report: Report, data: dict, expected_version: int) -> Report:
     """Completes or corrects a report (a quick intake above all)."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
-    if not report_scope_allows(actor, locked):
+    if not permissions.can_work_report(actor, locked):
         refuse(actor, what=f"cases.report:{report.pk}")
     if locked.version != expected_version:
         raise ValidationError(
@@ -196,14 +196,6 @@ def report_update(*, actor, report: Report, data: dict, expected_version: int) -
     locked.save()
     audit.record_updated(locked, before, actor=actor)
     return locked
-
-
-def report_scope_allows(user, report: Report) -> bool:
-    from liaison.core.permissions import can
-
-    if not can(user, Perm.WORK_CASES):
-        return False
-    return permissions.report_scope(Report.objects.filter(pk=report.pk), user).exists()
 
 
 @dataclass
@@ -347,7 +339,7 @@ def _lock_reports(reports, actor) -> list[Report]:
         Report.objects.select_for_update().filter(pk__in=[r.pk for r in reports]).order_by("pk")
     )
     for report in locked:
-        if not report_scope_allows(actor, report):
+        if not permissions.can_work_report(actor, report):
             refuse(actor, what=f"cases.report:{report.pk}")
         if report.status != ReportStatus.NEW:
             raise ValidationError(
@@ -417,8 +409,7 @@ def case_open(
 @transaction.atomic
 def report_attach(*, actor, report: Report, case: Case) -> Case:
     """Attaches a report to an existing case (several reports about one person)."""
-    if not permissions.can_work(actor, case):
-        refuse(actor, what=f"cases.case:{case.pk}")
+    permissions.require_work(actor, case)
     from ..workflow import lock
 
     locked_case = lock(case)

@@ -63,11 +63,6 @@ SUSPECT_FIELDS = (
 )
 
 
-def _may_work(actor, case: Case) -> None:
-    if not permissions.can_work(actor, case):
-        refuse(actor, what=f"cases.case:{case.pk}")
-
-
 def _stale(obj, expected_version) -> None:
     if expected_version is not None and obj.version != expected_version:
         raise ValidationError(
@@ -114,7 +109,7 @@ def _check_victim(victim: Victim) -> None:
 
 @transaction.atomic
 def victim_add(*, actor, case: Case, data: dict) -> Victim:
-    _may_work(actor, case)
+    permissions.require_work(actor, case)
     status = data.get("status") or VictimStatus.MISSING
     if status not in VictimStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -154,7 +149,7 @@ def _prepare_suspect(suspect: Suspect) -> None:
 
 def _person_update(*, actor, person, data, fields, prepare, expected_version):
     """Changes a victim or suspect: locked, refused when stale, keys refreshed, audited."""
-    _may_work(actor, person.case)
+    permissions.require_work(actor, person.case)
     locked = type(person).objects.select_for_update().get(pk=person.pk)
     _stale(locked, expected_version)
     before = audit.snapshot(locked)
@@ -173,7 +168,7 @@ def victim_set_status(
 ) -> Victim:
     """Moves a victim along missing → located → confined → rescued → in protection →
     repatriated, or to deceased; every change is kept in the history and the timeline."""
-    _may_work(actor, victim.case)
+    permissions.require_work(actor, victim.case)
     if status not in VictimStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     locked = Victim.objects.select_for_update().get(pk=victim.pk)
@@ -238,7 +233,7 @@ def _suspect_keys(suspect: Suspect) -> None:
 
 @transaction.atomic
 def suspect_add(*, actor, case: Case, data: dict) -> Suspect:
-    _may_work(actor, case)
+    permissions.require_work(actor, case)
     suspect = Suspect(case=case, is_illustrative=case.is_illustrative)
     _assign(suspect, data, SUSPECT_FIELDS)
     _prepare_suspect(suspect)
@@ -262,7 +257,7 @@ def suspect_update(*, actor, suspect: Suspect, data: dict, expected_version=None
 
 @transaction.atomic
 def identifier_add(*, actor, suspect: Suspect, kind: str, value: str, note: str = "") -> Identifier:
-    _may_work(actor, suspect.case)
+    permissions.require_work(actor, suspect.case)
     if kind not in IdentifierKind.values:
         raise ValidationError({"kind": _("Unknown kind of identifier.")})
     key = names.identifier_key(kind, value)
@@ -293,7 +288,7 @@ def notice_record(
 ) -> InterpolNotice:
     """An INTERPOL notice requested or issued for a suspect (Red) or a victim (Yellow for
     the missing, Black for an unidentified body)."""
-    _may_work(actor, case)
+    permissions.require_work(actor, case)
     errors = {}
     if colour not in NoticeColour.values:
         errors["colour"] = _("Unknown notice.")

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
-from liaison.core.permissions import refuse
 
 from .. import permissions
 from ..choices import WRITTEN_ENTRY_KINDS, CaseStatus, EntryKind
@@ -75,8 +74,7 @@ def entry_add(
 ) -> TimelineEntry:
     """Adds a note, call, message or document to the case's timeline. An upload is kept
     as received with its SHA-256 so anyone can later prove it unchanged."""
-    if not permissions.can_work(actor, case):
-        refuse(actor, what=f"cases.timeline:{case.pk}")
+    permissions.require_work(actor, case)
     errors = {}
     if kind not in WRITTEN_ENTRY_KINDS:
         errors["kind"] = _("Choose what kind of entry this is.")

@@ -198,7 +198,7 @@ def _detail(request, report: Report, *, bound: tuple | None = None, status: int 
     if personal:
         audit.record_viewed(report, actor=user)
     work = _work(user, report)
-    may_work = intake.report_scope_allows(user, report)
+    may_work = permissions.can_work_report(user, report)
     action_forms = _action_forms(report, work) if may_work else {}
     if bound:
         action_forms[bound[0]] = bound[1]
