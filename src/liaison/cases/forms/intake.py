@@ -11,7 +11,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +21,7 @@ from liaison.personnel.models import Post
 
 from ..choices import Category, Channel, Priority, ReportStatus
 from ..models import Report
+from ..services import intake
 from ..zones import default_zone
 
 # The categories a duty officer can toggle on the quick screen; the rest on completion.
@@ -38,10 +38,9 @@ def _label(name: str):
     return Report._meta.get_field(name).verbose_name
 
 
-def _give(label) -> dict:
-    """A required field's message that names the field, in the reader's language."""
-    message = lazy(lambda: gettext("Give the %(field)s.") % {"field": label}, str)()
-    return {"required": message}
+def _required(name: str) -> dict:
+    """The message for an empty required report field, the same as the service's."""
+    return {"required": intake.REQUIRED_MESSAGES[name]}
 
 
 def _has_hangul(text: str) -> bool:
@@ -102,7 +101,7 @@ class _IntakeForm(forms.Form):
         label=_label("country"),
         queryset=Country.objects.all(),
         widget=CountrySelect,
-        error_messages=_give(_label("country")),
+        error_messages=_required("country"),
     )
     # The submissions (ids, comma-separated) that could not be processed and that this form
     # takes up again: they are marked recovered once it is saved.
@@ -121,7 +120,7 @@ class ReportForm(_IntakeForm):
     channel = forms.ChoiceField(
         label=_label("channel"),
         choices=[("", "—"), *Channel.choices],
-        error_messages=_give(_label("channel")),
+        error_messages=_required("channel"),
     )
     place_time_zone = forms.ChoiceField(
         label=_("Local time zone of the place"),
@@ -163,12 +162,12 @@ class ReportForm(_IntakeForm):
         label=_label("categories"),
         choices=Category.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages=_give(_label("categories")),
+        error_messages=_required("categories"),
     )
     narrative = forms.CharField(
         label=_label("narrative"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=_give(_label("narrative")),
+        error_messages=_required("narrative"),
     )
     life_at_risk = forms.BooleanField(label=_label("life_at_risk"), required=False)
     person_name = forms.CharField(label=_label("person_name"), max_length=100, required=False)
@@ -285,7 +284,7 @@ class QuickIntakeForm(_IntakeForm):
                 "placeholder": _("My son is confined in a compound in Sihanoukville…"),
             }
         ),
-        error_messages=_give(_label("narrative")),
+        error_messages=_required("narrative"),
     )
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     place = forms.CharField(
@@ -470,7 +469,9 @@ class AttachForm(forms.Form):
 
 class OpenCaseForm(forms.Form):
     title = forms.CharField(
-        label=_("Case title"), max_length=200, error_messages=_give(_("case title"))
+        label=_("Case title"),
+        max_length=200,
+        error_messages={"required": _("Give the case a title.")},
     )
     priority = forms.ChoiceField(
         label=_("Priority"),
@@ -496,5 +497,5 @@ class DismissForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages=_give(_("reason")),
+        error_messages={"required": _("Say why the report is dismissed.")},
     )

@@ -53,14 +53,14 @@ REPORT_FIELDS = (
     "others_involved",
     "post",
 )
-FIELD_LABELS = {
-    "channel": gettext_lazy("channel"),
-    "received_at": gettext_lazy("time received"),
-    "country": gettext_lazy("country"),
-    "narrative": gettext_lazy("what happened"),
-    "categories": gettext_lazy("category"),
+# What a person is told when a required field is empty; the intake forms say the same.
+REQUIRED_MESSAGES = {
+    "channel": gettext_lazy("Choose how the report came in."),
+    "received_at": gettext_lazy("Give the time the report was received."),
+    "country": gettext_lazy("Choose the country."),
+    "narrative": gettext_lazy("Say what happened."),
+    "categories": gettext_lazy("Choose at least one category."),
 }
-
 
 # A passport number in a stored submission is sealed like the one on a report.
 SEALED_FIELDS = ("passport_number",)
@@ -108,7 +108,7 @@ def _check(data: dict, *, quick: bool) -> None:
     for name in REQUIRED_QUICK if quick else REQUIRED_FULL:
         value = data.get(name)
         if value in (None, "", [], ()) or (isinstance(value, str) and not value.strip()):
-            errors[name] = _("Give the %(field)s.") % {"field": FIELD_LABELS[name]}
+            errors[name] = str(REQUIRED_MESSAGES[name])
     now = timezone.now() + datetime.timedelta(minutes=5)
     if data.get("received_at") and data["received_at"] > now:
         errors["received_at"] = _("The time received cannot be in the future.")

@@ -112,7 +112,7 @@ def test_opening_a_case_from_two_reports_goes_to_the_case(
 def test_a_case_needs_a_title(client_for, personas, received_report):
     response = act(client_for(personas.overseas), received_report, "open", {"title": ""})
     assert response.status_code == 400
-    assert response.context["forms"]["open"].errors["title"] == ["Give the case title."]
+    assert response.context["forms"]["open"].errors["title"] == ["Give the case a title."]
     assert not Case.objects.exists()
 
 
@@ -171,7 +171,8 @@ def test_a_report_is_dismissed_with_a_reason(client_for, personas, received_repo
     client = client_for(personas.overseas)
     refused = act(client, received_report, "dismiss", {"reason": ""})
     assert refused.status_code == 400
-    assert refused.context["forms"]["dismiss"].errors["reason"] == ["Give the reason."]
+    errors = refused.context["forms"]["dismiss"].errors
+    assert errors["reason"] == ["Say why the report is dismissed."]
     assert act(client, received_report, "dismiss", {"reason": "Prank call"}).status_code == 302
     received_report.refresh_from_db()
     assert received_report.status == ReportStatus.DISMISSED

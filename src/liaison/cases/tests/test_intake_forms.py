@@ -96,9 +96,9 @@ def test_a_report_missing_required_fields_is_refused_naming_each_field(
     response = client_for(personas.overseas).post(reverse("cases:report_new"), data)
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert errors["narrative"] == ["Give the what happened."]
-    assert errors["categories"] == ["Give the categories."]
-    assert errors["channel"] == ["Give the channel."]
+    assert errors["narrative"] == ["Say what happened."]
+    assert errors["categories"] == ["Choose at least one category."]
+    assert errors["channel"] == ["Choose how the report came in."]
     assert 'data-error-for="narrative"' in response.content.decode()
     assert not Report.objects.exists()
 
@@ -187,7 +187,7 @@ def test_a_quick_intake_without_what_happened_is_refused_naming_it(
         reverse("cases:quick_intake"), {"narrative": " ", "country": cambodia_police.country.code}
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["narrative"] == ["Give the what happened."]
+    assert response.context["form"].errors["narrative"] == ["Say what happened."]
 
 
 @pytest.fixture
