@@ -24,6 +24,7 @@ from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import Country
+from liaison.partners.selectors import country_by_code
 from liaison.personnel.models import Post
 
 from . import permissions, protect, workflow
@@ -279,7 +280,7 @@ def _stale_is_409(error: ValidationError) -> None:
 def _country(code: str | None) -> Country | None:
     if not code:
         return None
-    found = Country.objects.filter(code=code.strip().upper()).first()
+    found = country_by_code(code)
     if found is None:
         raise ValidationError({"country": _("Unknown country code: %(c)s.") % {"c": code}})
     return found

@@ -25,7 +25,7 @@ from liaison.partners.choices import PartnerKind
 from liaison.partners.models import Country, PartnerBody
 from liaison.personnel.models import Post, PostingRole, PostKind
 
-from . import names
+from . import figures, names
 from .choices import (
     CaseStatus,
     Category,
@@ -220,6 +220,7 @@ def load_bokor_case(posts: dict[str, Post], actor) -> Case | None:
     case.reference = f"C-2025-{case.pk:06d}"
     targets.apply(case)
     case.save()
+    figures.refresh(figures.keys(case))
     _bokor_people(case, reported, actor, cnp)
     from .services import search
 

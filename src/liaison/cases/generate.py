@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from liaison.personnel.models import Post, PostKind
 
-from . import names, protect
+from . import figures, names, protect
 from .choices import (
     ArrestStatus,
     CaseStatus,
@@ -1023,4 +1023,5 @@ def generate(
             generator.loose_report(ReportStatus.NEW if index % 2 == 0 else ReportStatus.DISMISSED)
         writer.flush(ORDER)
     reset_sequences()
+    figures.rebuild()  # the rows went in past the services that keep the counts
     return writer.counts

@@ -340,6 +340,10 @@ class Case(IllustrativeMixin, Place, TimestampedModel):
                 fields=["surrendered_at", "suspects_identified_at", "country"],
                 name="case_surrender_times",
             ),
+            # Arrests of a year by country, and the country of a case found by its id (the
+            # confined victims now): both from the index alone.
+            models.Index(fields=["arrested_at", "country"], name="case_arrested_country"),
+            models.Index(fields=["id", "country"], name="case_id_country"),
             models.Index(fields=["acknowledge_due_at"], name="case_ack_due"),
             models.Index(fields=["rescue_request_due_at"], name="case_rescue_due"),
         ]
@@ -492,8 +496,8 @@ class Suspect(IllustrativeMixin, Person, TimestampedModel):
         verbose_name = _("suspect")
         verbose_name_plural = _("suspects")
         indexes = [
-            models.Index(fields=["arrested_on"], name="suspect_arrested_on"),
-            models.Index(fields=["surrendered_on"], name="suspect_surrendered_on"),
+            models.Index(fields=["arrested_on", "case"], name="suspect_arrested_case"),
+            models.Index(fields=["surrendered_on", "case"], name="suspect_surrendered_case"),
         ]
 
     def __str__(self) -> str:
@@ -655,3 +659,42 @@ class ResponseTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} {self.priority}: {self.hours} h"
+
+
+class CaseMonthCount(models.Model):
+    """Cases first reported in one month (UTC) in one country, in all and per category. The
+    dashboard sums these few rows instead of counting half a million cases; `cases.figures`
+    keeps them exact as cases are opened and changed."""
+
+    month = models.DateField()  # the first day of the month, in UTC
+    country = models.ForeignKey("partners.Country", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=30, blank=True)  # "" counts every case
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "country", "category"], name="case_month_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.country_id} {self.category or '*'}: {self.cases}"
+
+
+class CasePlaceCount(models.Model):
+    """Cases first reported in one month (UTC) at one place of the map (coordinates rounded
+    to about 11 km; none when the case has no coordinates), open or closed now."""
+
+    month = models.DateField()
+    country = models.ForeignKey("partners.Country", on_delete=models.CASCADE, related_name="+")
+    latitude = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    longitude = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    closed = models.BooleanField()
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "country"], name="case_place_count_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.latitude},{self.longitude}: {self.cases}"

@@ -17,7 +17,7 @@ from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.wording import and_list
 
-from . import permissions
+from . import figures, permissions
 from .choices import ArrestStatus, Outcome, ReturnStatus, VictimStatus
 from .choices import CaseStatus as S
 from .models import Case, CaseTransition
@@ -174,13 +174,18 @@ def refusal_message(case: Case, to_status: str) -> str | None:
     return None
 
 
+def moves_from(case: Case) -> list[tuple[str, Rule]]:
+    """The moves the table allows from the case's status, whoever asks."""
+    return [
+        (target, rule) for (source, target), rule in TRANSITIONS.items() if source == case.status
+    ]
+
+
 def available_moves(user, case: Case) -> list[tuple[str, Rule]]:
     """The moves from the case's status, for someone who may work the case."""
     if not permissions.can_work(user, case):
         return []
-    return [
-        (target, rule) for (source, target), rule in TRANSITIONS.items() if source == case.status
-    ]
+    return moves_from(case)
 
 
 def lock(case: Case, expected_version: int | None = None) -> Case:
@@ -225,6 +230,8 @@ def apply_transition(
         setattr(locked, field, now)
     locked.version += 1
     locked.save()
+    if S.CLOSED in (from_status, to_status):
+        figures.refresh(figures.keys(locked))  # the map counts open and closed cases apart
     move = CaseTransition.objects.create(
         case=locked,
         from_status=from_status,

@@ -235,8 +235,12 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         return None
     if marker != "lia":
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
-    if token is None or not hmac.compare_digest(token.token_hash, _hash_token(secret)):
+    try:
+        # get(), not first(): the prefix is unique, so there is nothing to sort per request.
+        token = ApiToken.objects.select_related("user").get(prefix=prefix)
+    except ApiToken.DoesNotExist:
+        return None
+    if not hmac.compare_digest(token.token_hash, _hash_token(secret)):
         return None
     if not token.is_usable or not token.user.is_active:
         return None

@@ -8,9 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from liaison.core.listing import ListFilterForm
 
 from .choices import PartnerKind
-from .models import Contact, Country, PartnerBody
+from .models import Contact, Country, PartnerBody, _in_korean
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _CountryNames(forms.models.ModelChoiceIterator):
+    """The choices as codes and names, read without building a Country per option: the
+    full list has 249 and busy pages such as the case list draw it on every request."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("code", "name_ko" if _in_korean() else "name_en")
+
+
+class CountryField(forms.ModelChoiceField):
+    """A choice of one country, named as Country names itself in the reader's language."""
+
+    iterator = _CountryNames
 
 
 def _countries_of(bodies):

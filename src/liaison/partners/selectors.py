@@ -100,6 +100,26 @@ def get_contact_for_user(user, pk: int) -> Contact:
     return contact
 
 
+# Intake looks a country up for every report received. The ISO list changes only through
+# `countries_sync`, and every save or delete of a country empties this (apps.py).
+_countries_by_code: dict[str, Country] = {}
+
+
+def country_by_code(code: str) -> Country | None:
+    """The country with this ISO 3166-1 code (any case), or None; kept once found."""
+    code = code.strip().upper()
+    found = _countries_by_code.get(code)
+    if found is None:
+        found = Country.objects.filter(code=code).first()
+        if found is not None:
+            _countries_by_code[code] = found
+    return found
+
+
+def forget_countries(**_signal) -> None:
+    _countries_by_code.clear()
+
+
 def get_country(code: str) -> Country:
     country = Country.objects.filter(code=code.upper()).first()
     if country is None:

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import figures
 from ..choices import PRIORITY_RANK, CaseStatus, Category, Priority, VictimStatus
 from ..fields import has_category
 from .common import Countries, Period, month_start, year_bounds
@@ -32,11 +33,11 @@ def open_now(visible: QuerySet, countries: Countries) -> list[dict]:
     )
     for code, n, urgent in rows:
         counts[code].update(open=n, urgent=urgent)
-    # Filtering and counting through the same relation counts only the confined victims.
+    # One row per confined victim (the join), counted from two indexes alone.
     confined = (
         visible.filter(victims__status=VictimStatus.CONFINED)
         .values_list("country")
-        .annotate(n=Count("victims"))
+        .annotate(n=Count("*"))
     )
     for code, n in confined:
         counts[code]["confined"] = n
@@ -60,34 +61,28 @@ def _month_key(value) -> str:
     return f"{value.year}-{value.month:02d}"
 
 
-def monthly(visible: QuerySet, period: Period, countries: Countries) -> dict:
+def monthly(visible: QuerySet, period: Period, countries: Countries, *, kept=None) -> dict:
     """New cases per month (counted in the month of their first report), stacked by country
-    and by category. One scan of the period: the database groups by (month, country) and
-    counts each category bit with a filtered count, so at most months × countries rows
-    come back whatever mix of categories the cases carry."""
-    per_category = {
-        f"c{i}": Count("categories", filter=has_category("categories", code))
-        for i, code in enumerate(Category.values)
-    }
-    rows = (
-        visible.filter(first_reported_at__gte=period.start, first_reported_at__lt=period.end)
-        .annotate(month=TruncMonth("first_reported_at"))
-        .values("month", "country")
-        .annotate(n=Count("*"), **per_category)
-    )
+    and by category. With `kept` (a reader who sees every case; the country asked for, or
+    True) they come from the counts `cases.figures` keeps; otherwise from the reader's
+    cases, grouped by the database (at most months × countries rows)."""
+    if kept:
+        counts = figures.months(visible, period.months, None if kept is True else kept)
+    else:
+        counts = _counted(visible, period)
     labels = [_month_key(m) for m in period.months]
     index = {label: i for i, label in enumerate(labels)}
     by_country: dict[str, list[int]] = defaultdict(lambda: [0] * len(labels))
     by_category: dict[str, list[int]] = defaultdict(lambda: [0] * len(labels))
     total = 0
-    for row in rows:
-        i = index.get(_month_key(row["month"]))
-        if i is None:
+    for (label, code), found in counts.items():
+        i = index.get(label)
+        if i is None or not found[figures.ALL]:
             continue
-        total += row["n"]
-        by_country[row["country"]][i] += row["n"]
-        for key, code in zip(per_category, Category.values, strict=True):
-            by_category[code][i] += row[key]
+        total += found[figures.ALL]
+        by_country[code][i] += found[figures.ALL]
+        for category in Category.values:
+            by_category[category][i] += found[category]
     return {
         "total": total,
         "by_country": _country_datasets(labels, by_country, countries),
@@ -101,6 +96,28 @@ def monthly(visible: QuerySet, period: Period, countries: Countries) -> dict:
             ],
         },
     }
+
+
+def _counted(visible: QuerySet, period: Period) -> dict:
+    """The reader's cases of the period by month and country, each category bit counted
+    with a filtered count: one scan, whatever mix of categories the cases carry."""
+    per_category = {
+        f"c{i}": Count("categories", filter=has_category("categories", code))
+        for i, code in enumerate(Category.values)
+    }
+    rows = (
+        visible.filter(first_reported_at__gte=period.start, first_reported_at__lt=period.end)
+        .annotate(month=TruncMonth("first_reported_at"))
+        .values("month", "country")
+        .annotate(n=Count("*"), **per_category)
+    )
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        found = counts[(_month_key(row["month"]), row["country"])]
+        found[figures.ALL] += row["n"]
+        for i, code in enumerate(Category.values):
+            found[code] += row[f"c{i}"]
+    return counts
 
 
 def _country_datasets(
@@ -134,7 +151,7 @@ def arrests(visible: QuerySet, year: int, countries: Countries) -> list[dict]:
                 **{f"suspects__{date_field}__gte": start, f"suspects__{date_field}__lt": end}
             )
             .values_list("country")
-            .annotate(n=Count("suspects"))
+            .annotate(n=Count("*"))
         )
         for code, n in rows:
             counts[code][key] = n

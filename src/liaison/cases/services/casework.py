@@ -12,7 +12,7 @@ from liaison.agreements.choices import IN_FORCE_STATUSES
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
 
-from .. import permissions, workflow
+from .. import figures, permissions, workflow
 from ..choices import CaseStatus, Category, EntryKind, Priority, RequestKind
 from ..models import Case, CaseTask, PartnerRequest
 from . import cooperation, search, targets, timeline
@@ -70,6 +70,7 @@ def case_update(*, actor, case: Case, data: dict, expected_version: int | None) 
     permissions.require_work(actor, case)
     locked = workflow.lock(case, expected_version)
     before = audit.snapshot(locked)
+    counted_in = figures.keys(locked)
     for name in CASE_FIELDS:
         if name in data:
             value = data[name]
@@ -79,6 +80,7 @@ def case_update(*, actor, case: Case, data: dict, expected_version: int | None) 
     targets.apply(locked)
     locked.version += 1
     locked.save()
+    figures.refresh(counted_in, figures.keys(locked))
     if "counterparts" in data:
         locked.counterparts.set(data["counterparts"])
     audit.record_updated(locked, before, actor=actor)

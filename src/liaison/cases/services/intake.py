@@ -18,7 +18,7 @@ from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, refuse, require
 
-from .. import names, permissions, protect
+from .. import figures, names, permissions, protect
 from ..choices import Category, Channel, EntryKind, Priority, ReportStatus, VictimStatus
 from ..models import Case, IntakeSubmission, Report, Victim
 from ..zones import default_zone
@@ -76,8 +76,8 @@ def submission_record(*, actor, payload: dict) -> IntakeSubmission:
             stored[f"{name}:sealed"] = protect.encrypt(str(stored.pop(name)))
         else:
             stored.pop(name, None)
-    with transaction.atomic():
-        return IntakeSubmission.objects.create(submitted_by=actor, payload=stored)
+    # One INSERT, committed on its own: no transaction to open and commit around it.
+    return IntakeSubmission.objects.create(submitted_by=actor, payload=stored)
 
 
 def submission_fields(submission: IntakeSubmission) -> dict:
@@ -154,14 +154,12 @@ def report_receive(
     data = {"received_at": timezone.now(), "channel": Channel.OTHER, **given}
     _check(data, quick=quick)
     report = Report(
-        reference=references.provisional(),
         recorded_by=actor,
         # A channel filled in by default was not given: the report is still to complete.
         is_quick_intake=quick and not _complete({"received_at": data["received_at"], **given}),
     )
     _fill(report, data)
-    report.save()
-    references.assign(report, "R")
+    references.save_new(report, "R")
     audit.record_created(report, actor=actor)
     if submission is not None:
         IntakeSubmission.objects.filter(pk=submission.pk).update(report=report, failure="")
@@ -375,7 +373,6 @@ def case_open(
     first = min(locked, key=lambda r: r.received_at)
     categories = sorted({c for r in locked for c in r.categories}, key=Category.values.index)
     case = Case(
-        reference=references.provisional(),
         title=title.strip(),
         summary=(summary or "").strip(),
         categories=categories,
@@ -395,8 +392,8 @@ def case_open(
         is_illustrative=all(r.is_illustrative for r in locked),
     )
     targets.apply(case)
-    case.save()
-    references.assign(case, "C")
+    references.save_new(case, "C")
+    figures.refresh(figures.keys(case))
     audit.record_created(case, actor=actor)
     for report in locked:
         _attach(actor=actor, report=report, case=case)
@@ -413,6 +410,7 @@ def report_attach(*, actor, report: Report, case: Case) -> Case:
     from ..workflow import lock
 
     locked_case = lock(case)
+    counted_in = figures.keys(locked_case)
     (locked_report,) = _lock_reports([report], actor)
     _attach(actor=actor, report=locked_report, case=locked_case)
     if locked_report.received_at < locked_case.first_reported_at:
@@ -422,6 +420,7 @@ def report_attach(*, actor, report: Report, case: Case) -> Case:
     )
     locked_case.version += 1
     locked_case.save()
+    figures.refresh(counted_in, figures.keys(locked_case))
     search.refresh(locked_case)
     return locked_case
 

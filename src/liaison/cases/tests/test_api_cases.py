@@ -5,11 +5,13 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from liaison.cases.choices import CaseStatus
 from liaison.cases.models import Case, IntakeSubmission, Report
 from liaison.core.models import AuditEvent
 from liaison.core.services import api_token_create
+from liaison.core.tests.factories import CountryFactory
 
 from .conftest import report_data
 
@@ -48,6 +50,32 @@ def test_a_report_posted_with_a_token_is_recorded_with_its_submission(posts, per
     assert "M12345678" not in response.content.decode()
     assert body["passport"].endswith("78")
     assert report.passport_number() == "M12345678"
+
+
+def test_reports_and_cases_are_numbered_by_their_id_within_the_year(posts, personas):
+    client = token_client(personas.overseas)
+    report = post_json(client, f"{BASE}reports", intake_payload(posts)).json()
+    opened = post_json(client, f"{BASE}reports/{report['id']}/open-case", {"title": "Held"})
+    case = opened.json()
+    year = timezone.localtime().year
+    assert report["reference"] == f"R-{year}-{report['id']:06d}"
+    assert case["reference"] == f"C-{year}-{case['id']:06d}"
+    assert Report.objects.get(pk=report["id"]).reference == report["reference"]
+    assert Case.objects.get(pk=case["id"]).reference == case["reference"]
+    # The audit trail names each record by the reference it keeps.
+    created = AuditEvent.objects.filter(action="create")
+    assert created.get(object_type="cases.report").object_repr == report["reference"]
+    assert created.get(object_type="cases.case").object_repr == f"{case['reference']} Held"
+
+
+def test_a_country_added_after_its_code_was_refused_is_accepted_at_once(posts, personas):
+    client = token_client(personas.overseas)
+    payload = intake_payload(posts, country="tl", post_id=None)
+    assert post_json(client, f"{BASE}reports", payload).status_code == 422
+    CountryFactory(code="TL", alpha3="TLS", numeric="626", name_en="Timor-Leste")
+    response = post_json(client, f"{BASE}reports", payload)
+    assert response.status_code == 201, response.content
+    assert response.json()["country"] == "TL"
 
 
 def test_quick_intake_needs_only_country_and_what_happened(posts, personas):

@@ -105,3 +105,58 @@ def test_through_the_page_the_second_save_is_refused_and_keeps_what_was_typed(
     open_case.refresh_from_db()
     assert open_case.version == version + 1
     assert open_case.title in ("Title by overseas", "Title by ico")
+
+
+def test_cases_opened_at_once_in_one_month_and_country_are_all_counted(
+    personas, posts, cambodia_police
+):
+    from liaison.cases import figures
+    from liaison.cases.models import CaseMonthCount
+    from liaison.cases.services import intake
+
+    from .conftest import report_data
+
+    reports = [
+        intake.report_receive(
+            actor=personas.ico, data=report_data(cambodia_police.country, post=posts.task_force)
+        )
+        for _ in range(4)
+    ]
+
+    def open_from(report):
+        def open_case():
+            intake.case_open(actor=personas.ico, reports=[report], title=report.reference)
+            return "ok"
+
+        return open_case
+
+    assert _race([open_from(r) for r in reports]) == ["ok"] * 4
+    counted = CaseMonthCount.objects.get(country=cambodia_police.country, category="")
+    assert counted.cases == 4
+    figures.rebuild()
+    assert CaseMonthCount.objects.get(country=cambodia_police.country, category="").cases == 4
+
+
+def test_reports_received_at_the_same_moment_each_get_their_own_reference(
+    personas, posts, cambodia_police
+):
+    from django.utils import timezone
+
+    from liaison.cases.models import Report
+    from liaison.cases.services import intake
+
+    def receive(number):
+        def call():
+            return intake.report_receive(
+                actor=personas.overseas,
+                data={"country": cambodia_police.country, "narrative": f"Call {number}"},
+                quick=True,
+            )
+
+        return call
+
+    received = _race([receive(number) for number in range(4)])
+    year = timezone.localtime().year
+    assert [r.reference for r in received] == [f"R-{year}-{r.pk:06d}" for r in received]
+    stored = Report.objects.values_list("reference", flat=True)
+    assert sorted(stored) == sorted(r.reference for r in received)
