@@ -33,6 +33,12 @@ urlpatterns += [
     path("<int:pk>/summary/", casework.case_summary, name="summary"),
     path("<int:pk>/do/<slug:action>/", casework.case_action, name="action"),
     path("<int:pk>/do/<slug:action>/<int:item>/", casework.case_action, name="item_action"),
+    path("<int:pk>/form/<slug:action>/", casework.case_action_form, name="action_form"),
+    path(
+        "<int:pk>/form/<slug:action>/<int:item>/",
+        casework.case_action_form,
+        name="item_action_form",
+    ),
     path(
         "<int:pk>/passport/<slug:kind>/<int:item>/",
         casework.passport_reveal,

@@ -9,6 +9,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -71,7 +72,7 @@ class Listing:
         return "?" + query.urlencode()
 
     # Templates cannot call methods with arguments; these expose the links they need.
-    @property
+    @cached_property  # the header reads it once per column
     def sort_links(self) -> list[tuple[str, str]]:
         return [(c.key, self.sort_link(c)) for c in self.columns if c.sort]
 

@@ -27,9 +27,9 @@ from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
 
 from .. import permissions, protect, selectors, workflow
-from ..choices import CaseStatus, Milestone, Outcome
+from ..choices import CaseStatus, Outcome
 from ..forms import casework as forms
-from ..services import casework, people, targets, timeline
+from ..services import casework, people, timeline
 
 NAV = {"active_nav": "cases"}
 TABS = ("overview", "people", "timeline", "work")
@@ -69,9 +69,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return _export(request, queryset, columns, fmt)
     paginator = Paginator(queryset, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    now = timezone.now()
-    for case in page:
-        case.overdue = [Milestone(m).label for m in targets.overdue_steps(case, now)]
+    personal = permissions.sees_personal_data(user)
+    selectors.mark_rows(page, names=personal)
     listing = Listing(
         page=page,
         form=form,
@@ -90,7 +89,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "count_cap": selectors.COUNT_CAP,
             "can_export": can(user, Perm.EXPORT_DATA),
             "can_work": can(user, Perm.WORK_CASES),
-            "personal": permissions.sees_personal_data(user),
+            "personal": personal,
             "saved_filters": selectors.saved_filters(user),
             "save_form": forms.SavedFilterForm(initial={"query": _saveable(request.GET)}),
         },
@@ -156,7 +155,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, case, tab=tab if tab in TABS else "overview")
 
 
-def _moves(user, case, can_work: bool) -> list[dict]:
+def _moves(case, can_work: bool) -> list[dict]:
     if not can_work:
         return []
     return [
@@ -167,7 +166,7 @@ def _moves(user, case, can_work: bool) -> list[dict]:
             "closing": target == CaseStatus.CLOSED,
             "blocked": workflow.refusal_message(case, target),
         }
-        for target, rule in workflow.available_moves(user, case)
+        for target, rule in workflow.moves_from(case)
         # Triage has its own form: it sets the priority as it acknowledges the report.
         if target != CaseStatus.TRIAGED
     ]
@@ -189,14 +188,11 @@ def _detail(request, case, *, tab: str, bound: tuple[str, object] | None = None,
         "can_work": can_work,
         **selectors.facts(case),
         "outcomes": Outcome.choices,
-        "moves": _moves(user, case, can_work),
+        "moves": _moves(case, can_work),
         "forms": {},
     }
-    if can_work and case.status == CaseStatus.RECEIVED:
-        context["forms"]["triage"] = forms.TriageForm(
-            initial={"priority": case.priority, "version": case.version}
-        )
     if tab == "overview":
+        context["victims"] = selectors.victim_statuses(case, names=personal)
         context["officers"] = case.officers.order_by("username")
         context["counterparts"] = case.counterparts.all() if personal else []
         context["reports"] = case.reports.order_by("received_at") if personal else []
@@ -208,47 +204,30 @@ def _detail(request, case, *, tab: str, bound: tuple[str, object] | None = None,
         context["tasks"] = selectors.tasks(case)
         context["requests"] = selectors.partner_requests(case)
     if can_work:
-        _add_forms(context, case, user, tab)
+        _add_open_forms(context, case, user, tab)
     if bound:
         _place_bound(context, *bound)
-    for form in _all_forms(context):
-        bootstrapify(form)
     return render(request, "cases/case/detail.html", context, status=status)
 
 
-def _add_forms(context: dict, case, user, tab: str) -> None:
-    """The forms of the actions on this tab, each for its own item."""
+def _add_open_forms(context: dict, case, user, tab: str) -> None:
+    """The forms the page shows open. The others sit in closed cards that fetch their
+    fields when first opened (case_action_form): most are never opened, and their select
+    lists of countries, agencies and officers cost more to draw than the rest of the page."""
     f = context["forms"]
-    if tab == "overview":
-        f["edit"] = forms.CaseForm(case=case, user=user)
-        f["assign"] = forms.AssignForm(
-            initial={"post": case.post_id, "officers": context["officers"], "version": case.version}
-        )
-    elif tab == "people":
-        f["victim_add"] = forms.VictimForm(prefix="victim-new")
-        f["suspect_add"] = forms.SuspectForm(prefix="suspect-new")
-        f["notice_add"] = forms.NoticeForm(
-            case=case, initial={"requested_on": timezone.localdate()}
-        )
+    if case.status == CaseStatus.RECEIVED:
+        f["triage"] = _blank_form("triage", case, None, user)
+    if tab == "people":
         for victim in context["victims"]:
-            victim.edit_form = forms.VictimForm(instance=victim, prefix=f"victim-{victim.pk}")
-            victim.status_form = forms.VictimStatusForm(
-                initial={"version": victim.version}, prefix=f"status-{victim.pk}"
-            )
-        for suspect in context["suspects"]:
-            suspect.edit_form = forms.SuspectForm(instance=suspect, prefix=f"suspect-{suspect.pk}")
-            suspect.identifier_form = forms.IdentifierForm(prefix=f"identifier-{suspect.pk}")
+            victim.status_form = _blank_form("victim_status", case, victim, user)
     elif tab == "timeline":
-        f["entry_add"] = forms.EntryForm(initial={"kind": "note"})
-    elif tab == "work":
-        f["task_add"] = forms.TaskForm(case=case)
-        f["request_send"] = forms.RequestForm()
-        for request in context["requests"]:
-            request.answer_form = forms.AnswerForm(prefix=f"answer-{request.pk}")
+        f["entry_add"] = _blank_form("entry_add", case, None, user)
 
 
 def _place_bound(context: dict, key: str, form) -> None:
-    """Puts the submitted form, with its errors, where the page shows that form."""
+    """Puts the submitted form, with its errors, where the page shows that form: a closed
+    card shows it open instead of fetching an empty one."""
+    bootstrapify(form)
     action, _sep, item = key.partition(":")
     attribute = ACTIONS[action].item_form_attribute
     if not (item and attribute):
@@ -259,16 +238,11 @@ def _place_bound(context: dict, key: str, form) -> None:
             setattr(row, attribute, form)
 
 
-def _all_forms(context: dict):
-    yield from context["forms"].values()
-    for name in ("victims", "suspects", "requests"):
-        for row in context.get(name, []):
-            for attribute in ("edit_form", "status_form", "identifier_form", "answer_form"):
-                if hasattr(row, attribute):
-                    yield getattr(row, attribute)
-
-
 # Actions: each is a form and one service call. -------------------------------------------
+
+
+def _nothing_filled(case, item) -> dict:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -279,6 +253,7 @@ class Action:
     item_list: str = ""  # the related rows the action is on ("victims"), if any
     item_form_attribute: str = ""
     files: bool = False
+    initial: Callable = _nothing_filled  # (case, item) -> what the empty form starts from
 
 
 def _edit(user, case, item, data, form):
@@ -457,9 +432,23 @@ ACTIONS: dict[str, Action] = {
     "edit": Action(
         "overview", lambda c, i, u, *a, **k: forms.CaseForm(*a, case=c, user=u, **k), _edit
     ),
-    "triage": Action("overview", _plain(forms.TriageForm), _triage),
+    "triage": Action(
+        "overview",
+        _plain(forms.TriageForm),
+        _triage,
+        initial=lambda c, i: {"priority": c.priority, "version": c.version},
+    ),
     "move": Action("overview", _plain(forms.MoveForm), _move),
-    "assign": Action("overview", _plain(forms.AssignForm), _assign),
+    "assign": Action(
+        "overview",
+        _plain(forms.AssignForm),
+        _assign,
+        initial=lambda c, i: {
+            "post": c.post_id,
+            "officers": c.officers.all(),
+            "version": c.version,
+        },
+    ),
     "victim_add": Action(
         "people",
         lambda c, i, u, *a, **k: forms.VictimForm(*a, prefix="victim-new", **k),
@@ -478,6 +467,7 @@ ACTIONS: dict[str, Action] = {
         _victim_status,
         item_list="victims",
         item_form_attribute="status_form",
+        initial=lambda c, i: {"version": i.version},
     ),
     "suspect_add": Action(
         "people",
@@ -499,9 +489,18 @@ ACTIONS: dict[str, Action] = {
         item_form_attribute="identifier_form",
     ),
     "notice_add": Action(
-        "people", lambda c, i, u, *a, **k: forms.NoticeForm(*a, case=c, **k), _notice_add
+        "people",
+        lambda c, i, u, *a, **k: forms.NoticeForm(*a, case=c, **k),
+        _notice_add,
+        initial=lambda c, i: {"requested_on": timezone.localdate()},
     ),
-    "entry_add": Action("timeline", _plain(forms.EntryForm), _entry_add, files=True),
+    "entry_add": Action(
+        "timeline",
+        _plain(forms.EntryForm),
+        _entry_add,
+        files=True,
+        initial=lambda c, i: {"kind": "note"},
+    ),
     "task_add": Action("work", lambda c, i, u, *a, **k: forms.TaskForm(*a, case=c, **k), _task_add),
     "task_complete": Action("work", _plain(forms.EmptyForm), _task_complete, item_list="tasks"),
     "request_send": Action("work", _plain(forms.RequestForm), _request_send),
@@ -523,15 +522,29 @@ ITEM_SOURCES = {
 }
 
 
-@require_POST
-def case_action(request: HttpRequest, pk: int, action: str, item: int | None = None):
-    """One action on a case: 404 for a case outside the user's scope, 403 without the right
-    to work cases, 400 with the errors on the form when the input or the service refuses."""
-    case = selectors.get_case_to_work(request.user, pk)
+def _action_target(user, pk: int, action: str, item: int | None):
+    """The case and the row an action is on: 404 for a case outside the user's scope, an
+    unknown action or a row not of this case; 403 without the right to work cases."""
+    case = selectors.get_case_to_work(user, pk)
     spec = ACTIONS.get(action)
     if spec is None or bool(item) != bool(spec.item_list):
         raise Http404
     row = get_object_or_404(ITEM_SOURCES[spec.item_list](case), pk=item) if item else None
+    return case, row
+
+
+def _blank_form(action: str, case, item, user):
+    """The action's form as the case page offers it, before anything is typed."""
+    spec = ACTIONS[action]
+    return bootstrapify(spec.form(case, item, user, initial=spec.initial(case, item)))
+
+
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str, item: int | None = None):
+    """One action on a case: 404 for a case outside the user's scope, 403 without the right
+    to work cases, 400 with the errors on the form when the input or the service refuses."""
+    case, row = _action_target(request.user, pk, action, item)
+    spec = ACTIONS[action]
     form = spec.form(case, row, request.user, request.POST, request.FILES if spec.files else None)
     if form.is_valid():
         try:
@@ -544,6 +557,17 @@ def case_action(request: HttpRequest, pk: int, action: str, item: int | None = N
     case = selectors.get_case_for_user(request.user, pk)
     key = f"{action}:{item}" if item else action
     return _detail(request, case, tab=spec.tab, bound=(key, form), status=400)
+
+
+@require_GET
+def case_action_form(request: HttpRequest, pk: int, action: str, item: int | None = None):
+    """The fields of one action's empty form, fetched when its card is first opened, with
+    the action's own refusals. They show the case's or the person's details as recorded,
+    so fetching them is recorded as a view."""
+    case, row = _action_target(request.user, pk, action, item)
+    audit.record_viewed(row or case, actor=request.user)
+    form = _blank_form(action, case, row, request.user)
+    return render(request, "form_fields.html", {"form": form})
 
 
 @require_POST
