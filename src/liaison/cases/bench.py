@@ -415,9 +415,8 @@ def intake(user, reports: int) -> dict:
     _token, raw = api_token_create(actor=user, name="benchmark")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en")
     url = "/api/v1/cases/reports"
-    started = time.perf_counter()
-    failures = 0
-    for index in range(reports):
+
+    def post(index: int) -> int:
         payload = {
             "channel": "family",
             "country": "KH",
@@ -431,8 +430,11 @@ def intake(user, reports: int) -> dict:
             "passport_number": f"M{10_000_000 + index}",
             "life_at_risk": True,
         }
-        response = client.post(url, json.dumps(payload), content_type="application/json")
-        failures += response.status_code != 201
+        return client.post(url, json.dumps(payload), content_type="application/json").status_code
+
+    post(reports)  # untimed, as the pages: the first request of a client loads the middleware
+    started = time.perf_counter()
+    failures = sum(post(index) != 201 for index in range(reports))
     seconds = time.perf_counter() - started
     return {
         "reports": reports,
