@@ -2,6 +2,7 @@
 reports and cases made through the real services."""
 
 import datetime
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -9,8 +10,9 @@ from django.utils import timezone
 
 from liaison.agreements.choices import AgreementStatus
 from liaison.agreements.tests.factories import AgreementFactory
-from liaison.cases import protect
-from liaison.cases.choices import Category, Channel
+from liaison.cases import figures, protect
+from liaison.cases.choices import CaseStatus, Category, Channel, Outcome
+from liaison.cases.models import Case
 from liaison.cases.services import intake
 from liaison.core.choices import Role
 from liaison.core.tests.factories import CountryFactory, PartnerBodyFactory, UserFactory
@@ -148,3 +150,28 @@ def open_case(personas, received_report, cambodia_police, task_force_mou):
         data={"partner_body": cambodia_police, "agreement": task_force_mou},
         expected_version=case.version,
     )
+
+
+_numbers = itertools.count(1)
+H = datetime.timedelta(hours=1)
+
+
+def make_case(country, *, post=None, reported=None, status=CaseStatus.TRIAGED, **fields):
+    """A case as the workflow leaves it, written straight to the database so that its
+    history (reported two years ago, rescued after 10 hours) can be set; its kept counts
+    are rewritten as the services do."""
+    n = next(_numbers)
+    if status == CaseStatus.CLOSED:
+        fields.setdefault("outcome", Outcome.VICTIM_SAFE)
+    case = Case.objects.create(
+        reference=f"T-{n:05d}",
+        title=f"Test case {n}",
+        country=country,
+        post=post,
+        place_time_zone="Asia/Phnom_Penh",
+        first_reported_at=reported or timezone.now() - 72 * H,
+        status=status,
+        **fields,
+    )
+    figures.refresh(figures.keys(case))
+    return case

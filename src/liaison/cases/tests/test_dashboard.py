@@ -2,7 +2,6 @@
 the reader may see."""
 
 import datetime
-import itertools
 from decimal import Decimal
 
 import pytest
@@ -12,22 +11,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.cases import dashboard, figures
+from liaison.cases import dashboard
 from liaison.cases.choices import (
     ArrestStatus,
     CaseStatus,
     Category,
-    Outcome,
     ReturnStatus,
     VictimStatus,
 )
-from liaison.cases.models import Case, Suspect, Victim
+from liaison.cases.models import Suspect, Victim
 from liaison.core.models import AuditEvent
+
+from .conftest import make_case
 
 pytestmark = pytest.mark.django_db
 
 H = datetime.timedelta(hours=1)
-_numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -36,27 +35,6 @@ def _no_kept_figures():
     cache.clear()
     yield
     cache.clear()
-
-
-def make_case(country, *, post=None, reported=None, status=CaseStatus.TRIAGED, **fields):
-    """A case as the workflow leaves it, written straight to the database so that its
-    history (reported two years ago, rescued after 10 hours) can be set; its kept counts
-    are rewritten as the services do."""
-    n = next(_numbers)
-    if status == CaseStatus.CLOSED:
-        fields.setdefault("outcome", Outcome.VICTIM_SAFE)
-    case = Case.objects.create(
-        reference=f"T-{n:05d}",
-        title=f"Test case {n}",
-        country=country,
-        post=post,
-        place_time_zone="Asia/Phnom_Penh",
-        first_reported_at=reported or timezone.now() - 72 * H,
-        status=status,
-        **fields,
-    )
-    figures.refresh(figures.keys(case))
-    return case
 
 
 def page(client, **params):

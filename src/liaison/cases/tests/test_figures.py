@@ -17,7 +17,7 @@ from liaison.cases.dashboard.common import Countries, period_for
 from liaison.cases.models import Case, CaseMonthCount, CasePlaceCount
 from liaison.cases.services import casework, intake
 
-from .conftest import report_data
+from .conftest import make_case, report_data
 
 pytestmark = pytest.mark.django_db
 
@@ -82,19 +82,6 @@ def test_the_services_keep_the_counts_equal_to_counting_the_cases_afresh(
     assert_kept_counts_are_exact()
 
 
-def _case(country, at: datetime.datetime, n: int, **fields) -> Case:
-    case = Case.objects.create(
-        reference=f"F-{n:04d}",
-        title=f"Figure case {n}",
-        country=country,
-        first_reported_at=at,
-        place_time_zone="Asia/Phnom_Penh",
-        **fields,
-    )
-    figures.refresh(figures.keys(case))
-    return case
-
-
 @pytest.fixture
 def cases_around_month_boundaries(cambodia_police, philippines):
     """Cases a few hours either side of midnight UTC on the first of several months, and
@@ -107,10 +94,9 @@ def cases_around_month_boundaries(cambodia_police, philippines):
             country = cambodia_police.country if n % 3 else philippines
             closed = n % 4 == 0
             made.append(
-                _case(
+                make_case(
                     country,
-                    boundary + datetime.timedelta(hours=hours),
-                    n,
+                    reported=boundary + datetime.timedelta(hours=hours),
                     categories=[Category.CONFINEMENT] if n % 2 else [Category.HOMICIDE],
                     latitude=(None, Decimal("10.62"), Decimal("10.25"), Decimal("-8.35"))[
                         n // 2 % 4
@@ -119,7 +105,6 @@ def cases_around_month_boundaries(cambodia_police, philippines):
                         n // 2 % 4
                     ],
                     status=CaseStatus.CLOSED if closed else CaseStatus.TRIAGED,
-                    outcome=Outcome.VICTIM_SAFE if closed else "",
                 )
             )
     return made
