@@ -343,7 +343,34 @@ class Case(IllustrativeMixin, Place, TimestampedModel):
             # Arrests of a year by country, and the country of a case found by its id (the
             # confined victims now): both from the index alone.
             models.Index(fields=["arrested_at", "country"], name="case_arrested_country"),
-            models.Index(fields=["id", "country"], name="case_id_country"),
+            models.Index(fields=["id", "country", "post"], name="case_id_country"),
+            # The same figures for an officer abroad, who reads the cases of their posts.
+            models.Index(
+                fields=["post", "country", "priority_rank"],
+                condition=~Q(status=CaseStatus.CLOSED),
+                name="case_open_post_figures",
+            ),
+            models.Index(
+                fields=[
+                    "post",
+                    "first_reported_at",
+                    "country",
+                    "categories",
+                    "status",
+                    "latitude",
+                    "longitude",
+                ],
+                name="case_post_reported_figures",
+            ),
+            models.Index(
+                fields=["post", "rescued_at", "first_reported_at", "country"],
+                name="case_post_rescue_times",
+            ),
+            models.Index(
+                fields=["post", "surrendered_at", "suspects_identified_at", "country"],
+                name="case_post_surrender_times",
+            ),
+            models.Index(fields=["post", "arrested_at", "country"], name="case_post_arrests"),
             models.Index(fields=["acknowledge_due_at"], name="case_ack_due"),
             models.Index(fields=["rescue_request_due_at"], name="case_rescue_due"),
         ]

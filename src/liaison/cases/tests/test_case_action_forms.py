@@ -130,9 +130,10 @@ def test_a_form_refused_on_the_server_comes_back_open_with_its_errors(
 def test_the_case_page_runs_a_fixed_number_of_queries_whatever_its_forms_offer(
     client_for, personas, open_case, django_assert_max_num_queries
 ):
-    # The session and the user, the officer's posts (twice: for the scope and for the right
-    # to work), the case, the audit row, the victims, officers, counterparts and reports,
-    # the user's institution, and the session saved: no select list of the forms.
+    # The session and the user, the officer's posts and assigned cases (twice: for the
+    # scope and for the right to work), the case, the audit row, the victims, officers,
+    # counterparts and reports, the user's institution, and the session saved: no select
+    # list of the forms.
     client = client_for(personas.overseas)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("cases:detail", args=[open_case.pk])).status_code == 200

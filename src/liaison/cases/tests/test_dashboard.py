@@ -195,6 +195,21 @@ def test_an_overseas_officer_sees_figures_of_their_own_post_only(
     assert page(client_for(posts.manila_officer)).context["open_total"] == 2
 
 
+def test_an_overseas_officer_also_counts_the_cases_assigned_to_them_elsewhere(
+    client_for, personas, posts, cambodia_police, philippines
+):
+    make_case(cambodia_police.country, post=posts.task_force)
+    elsewhere = make_case(philippines, post=posts.manila, rescued_at=timezone.now())
+    make_case(philippines, post=posts.manila)
+    elsewhere.officers.add(personas.overseas)
+
+    mine = page(client_for(personas.overseas)).context
+
+    assert sorted((r["code"], r["open"]) for r in mine["open_now"]) == [("KH", 1), ("PH", 1)]
+    assert mine["monthly"]["total"] == 2
+    assert mine["response_times"][0].n == 1
+
+
 def test_the_country_filter_narrows_every_figure(
     client_for, personas, cambodia_police, philippines
 ):
