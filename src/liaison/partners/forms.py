@@ -8,25 +8,29 @@ from django.utils.translation import gettext_lazy as _
 from liaison.core.listing import ListFilterForm
 
 from .choices import PartnerKind
-from .models import Contact, Country, PartnerBody, _in_korean
+from .models import Contact, Country, PartnerBody
+from .selectors import country_names
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _CountryNames(forms.models.ModelChoiceIterator):
-    """The choices as codes and names, read without building a Country per option: the
-    full list has 249 and busy pages such as the case list draw it on every request."""
+    """The choices as codes and names, kept between requests (selectors.country_names)
+    rather than read and built into 249 Country objects on every page that offers them."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("code", "name_ko" if _in_korean() else "name_en")
+        yield from country_names()
 
 
 class CountryField(forms.ModelChoiceField):
-    """A choice of one country, named as Country names itself in the reader's language."""
+    """A choice of any country, named in the reader's language."""
 
     iterator = _CountryNames
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Country.objects.all(), **kwargs)
 
 
 def _countries_of(bodies):

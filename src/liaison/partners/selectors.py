@@ -116,8 +116,23 @@ def country_by_code(code: str) -> Country | None:
     return found
 
 
+# The case list offers every country by name on every request (codes and names only).
+_country_names: dict[bool, list[tuple[str, str]]] = {}
+
+
+def country_names() -> list[tuple[str, str]]:
+    """Every country as (code, name in the reader's language), in English name order."""
+    korean = (get_language() or "").startswith("ko")
+    names = _country_names.get(korean)
+    if names is None:
+        names = list(Country.objects.values_list("code", "name_ko" if korean else "name_en"))
+        _country_names[korean] = names
+    return names
+
+
 def forget_countries(**_signal) -> None:
     _countries_by_code.clear()
+    _country_names.clear()
 
 
 def get_country(code: str) -> Country:

@@ -16,7 +16,7 @@ from liaison.core.choices import Role
 from liaison.core.listing import ListFilterForm
 from liaison.core.models import User
 from liaison.partners.forms import CountryField
-from liaison.partners.models import Contact, Country, PartnerBody
+from liaison.partners.models import Contact, PartnerBody
 from liaison.personnel.models import Post
 
 from ..choices import (
@@ -67,9 +67,7 @@ class CaseFilterForm(ListFilterForm):
 
     passport = forms.CharField(label=_("Passport number"), required=False, max_length=30)
     place = forms.CharField(label=_("Province / city"), required=False, max_length=100)
-    country = CountryField(
-        label=_("Country"), required=False, queryset=Country.objects.all(), empty_label=_("All")
-    )
+    country = CountryField(label=_("Country"), required=False, empty_label=_("All"))
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All")), *Category.choices]
     )
