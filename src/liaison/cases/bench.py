@@ -104,13 +104,13 @@ def create_postgres_database(url: str) -> bool:
 # --- the data ------------------------------------------------------------------------------
 
 
-def bench_user():
+def _bench_account(username: str, full_name: str, role: str):
     user, created = get_user_model().objects.get_or_create(
-        username=BENCH_USER,
+        username=username,
         defaults={
-            "full_name": "Benchmark ICO officer",
-            "role": Role.ICO_OFFICER,
-            "email": "bench@bench.liaison.invalid",
+            "full_name": full_name,
+            "role": role,
+            "email": f"{username}@bench.liaison.invalid",
             "language": "en",
         },
     )
@@ -118,6 +118,10 @@ def bench_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def bench_user():
+    return _bench_account(BENCH_USER, "Benchmark ICO officer", Role.ICO_OFFICER)
 
 
 def bench_post_officer():
@@ -130,18 +134,7 @@ def bench_post_officer():
     post = Post.objects.annotate(n=Count("cases")).filter(n__gt=0).order_by("-n", "pk").first()
     if post is None:
         return None
-    user, created = get_user_model().objects.get_or_create(
-        username=BENCH_POST_OFFICER,
-        defaults={
-            "full_name": "Benchmark post officer",
-            "role": Role.OVERSEAS_OFFICER,
-            "email": "post@bench.liaison.invalid",
-            "language": "en",
-        },
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+    user = _bench_account(BENCH_POST_OFFICER, "Benchmark post officer", Role.OVERSEAS_OFFICER)
     Posting.objects.get_or_create(
         post=post,
         officer=user,

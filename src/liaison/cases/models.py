@@ -209,6 +209,10 @@ class CaseQuerySet(models.QuerySet):
         return self.exclude(status=CaseStatus.CLOSED)
 
 
+# What the dashboard reads of the cases reported in a period: months, categories, the map.
+REPORTED_FIGURES = ["first_reported_at", "country", "categories", "status", "latitude", "longitude"]
+
+
 class Case(IllustrativeMixin, Place, TimestampedModel):
     """A crime against nationals abroad, worked from the first report to the outcome."""
 
@@ -323,14 +327,7 @@ class Case(IllustrativeMixin, Place, TimestampedModel):
             # The dashboard's history, answered from indexes alone: new cases per month,
             # country and category, and the map; report → rescue; identification → surrender.
             models.Index(
-                fields=[
-                    "first_reported_at",
-                    "country",
-                    "categories",
-                    "status",
-                    "latitude",
-                    "longitude",
-                ],
+                fields=REPORTED_FIGURES,
                 name="case_reported_figures",
             ),
             models.Index(
@@ -351,15 +348,7 @@ class Case(IllustrativeMixin, Place, TimestampedModel):
                 name="case_open_post_figures",
             ),
             models.Index(
-                fields=[
-                    "post",
-                    "first_reported_at",
-                    "country",
-                    "categories",
-                    "status",
-                    "latitude",
-                    "longitude",
-                ],
+                fields=["post", *REPORTED_FIGURES],
                 name="case_post_reported_figures",
             ),
             models.Index(
