@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, can, refuse
+from liaison.core.versions import require_version
 from liaison.core.wording import and_list
 
 from . import rules
@@ -272,15 +273,15 @@ def lock(agreement: Agreement, expected_version: int | None = None) -> Agreement
     """The agreement's row, locked until the end of the transaction, refreshed from the
     database; refused when someone else moved it since the caller read version N."""
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            _(
-                "Someone else changed this agreement in the meantime (it is now '%(status)s'). "
-                "Reload the page and try again."
-            )
-            % {"status": S(locked.status).label},
-            code="stale",
+    require_version(
+        locked,
+        expected_version,
+        _(
+            "Someone else changed this agreement in the meantime (it is now '%(status)s'). "
+            "Reload the page and try again."
         )
+        % {"status": S(locked.status).label},
+    )
     return locked
 
 

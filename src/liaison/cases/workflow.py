@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
+from liaison.core.versions import require_version
 from liaison.core.wording import and_list
 
 from . import figures, permissions
@@ -192,15 +193,15 @@ def lock(case: Case, expected_version: int | None = None) -> Case:
     """The case's row, locked to the end of the transaction; refused when someone else
     changed it since the caller read version N (detect and tell, never overwrite)."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            _(
-                "Someone else changed this case while you were editing (it is now '%(status)s', "
-                "version %(version)s). Reload the page to see their change, then try again."
-            )
-            % {"status": S(locked.status).label, "version": locked.version},
-            code="stale",
+    require_version(
+        locked,
+        expected_version,
+        _(
+            "Someone else changed this case while you were editing (it is now '%(status)s', "
+            "version %(version)s). Reload the page to see their change, then try again."
         )
+        % {"status": S(locked.status).label, "version": locked.version},
+    )
     return locked
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, refuse, require
+from liaison.core.versions import require_version
 
 from .. import figures, names, permissions, protect
 from ..choices import Category, Channel, EntryKind, Priority, ReportStatus, VictimStatus
@@ -180,11 +181,11 @@ def report_update(*, actor, report: Report, data: dict, expected_version: int) -
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if not permissions.can_work_report(actor, locked):
         refuse(actor, what=f"cases.report:{report.pk}")
-    if locked.version != expected_version:
-        raise ValidationError(
-            _("Someone else changed this report in the meantime. Reload it and try again."),
-            code="stale",
-        )
+    require_version(
+        locked,
+        expected_version,
+        _("Someone else changed this report in the meantime. Reload it and try again."),
+    )
     merged = {name: getattr(locked, name) for name in REPORT_FIELDS} | data
     _check(merged, quick=False)
     before = audit.snapshot(locked)

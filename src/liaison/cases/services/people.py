@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, refuse, require
+from liaison.core.versions import require_version
 
 from .. import names, permissions
 from ..choices import (
@@ -63,16 +64,16 @@ SUSPECT_FIELDS = (
 )
 
 
-def _stale(obj, expected_version) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise ValidationError(
-            _(
-                "Someone else changed %(who)s while you were editing. Reload the page to see "
-                "their change, then try again."
-            )
-            % {"who": obj},
-            code="stale",
+def _stale(person, expected_version) -> None:
+    require_version(
+        person,
+        expected_version,
+        _(
+            "Someone else changed %(who)s while you were editing. Reload the page to see "
+            "their change, then try again."
         )
+        % {"who": person},
+    )
 
 
 def _assign(person, data: dict, fields) -> None:
