@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.core import audit
@@ -85,8 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             **NAV,
             "listing": listing,
-            "capped": listing.total > selectors.COUNT_CAP,
-            "count_cap": selectors.COUNT_CAP,
+            "total_text": _total_text(listing.total),
             "can_export": can(user, Perm.EXPORT_DATA),
             "can_work": can(user, Perm.WORK_CASES),
             "personal": personal,
@@ -94,6 +94,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "save_form": forms.SavedFilterForm(initial={"query": _saveable(request.GET)}),
         },
     )
+
+
+def _total_text(total: int) -> str:
+    # The list counts at most COUNT_CAP + 1 cases: past that it says "more than".
+    if total > selectors.COUNT_CAP:
+        return _("more than %(n)s cases") % {"n": selectors.COUNT_CAP}
+    return ngettext("%(counter)s case", "%(counter)s cases", total) % {"counter": total}
 
 
 def _export(request, queryset, columns, fmt):
