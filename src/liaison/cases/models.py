@@ -45,6 +45,18 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("Unknown time zone: %(tz)s.") % {"tz": value}) from None
 
 
+def place_words(place: str, city: str, province: str) -> str:
+    """Where something happened, narrowest first: "Golden Fortune compound, Sihanoukville"."""
+    return ", ".join(p for p in (place, city, province) if p)
+
+
+def person_name(name_ko: str, name_latin: str) -> str:
+    """A victim's or suspect's name in both scripts: "김민준 (KIM Minjun)"."""
+    if name_ko and name_latin:
+        return f"{name_ko} ({name_latin})"
+    return name_ko or name_latin or str(_("(name unknown)"))
+
+
 class Place(models.Model):
     """Where something happened, with the place's own time zone (times are stored in UTC and
     shown in the reader's zone; the place's zone says what the clock said there)."""
@@ -84,7 +96,7 @@ class Place(models.Model):
 
     @property
     def where(self) -> str:
-        return ", ".join(p for p in (self.place, self.city, self.province) if p)
+        return place_words(self.place, self.city, self.province)
 
 
 class PassportMixin(models.Model):
@@ -407,9 +419,7 @@ class Person(PassportMixin, models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_ko and self.name_latin:
-            return f"{self.name_ko} ({self.name_latin})"
-        return self.name_ko or self.name_latin or str(_("(name unknown)"))
+        return person_name(self.name_ko, self.name_latin)
 
 
 class Victim(IllustrativeMixin, Person, TimestampedModel):

@@ -12,7 +12,7 @@ from django.db.models import Case as When_
 from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from liaison.core.listing import Column
 from liaison.core.models import SavedFilter
@@ -30,7 +30,7 @@ from .choices import (
     SuspectRole,
 )
 from .fields import has_category
-from .models import Case, CaseQuerySet, Victim
+from .models import Case, CaseQuerySet, Victim, person_name, place_words
 from .services import search, targets
 from .workflow import REACHED_AT
 
@@ -149,9 +149,9 @@ def case_filter(queryset: QuerySet, data: dict, *, now=None) -> QuerySet:
     return queryset
 
 
-# What a row of the list and of its export reads; a field read but not loaded would cost a
-# query per row (test_the_list_runs_a_fixed_number_of_queries catches one).
-LIST_FIELDS = (
+# What the export reads; a field read but not loaded would cost a query per row
+# (test_the_export_runs_a_fixed_number_of_queries catches one).
+EXPORT_FIELDS = (
     *("reference", "title", "status", "priority", "is_illustrative", "first_reported_at"),
     *("province", "city", "place", "country__name_en", "country__name_ko"),
     *("post__name_en", "post__name_ko", "agreement__id"),
@@ -168,32 +168,101 @@ def _victim_fields(names: bool) -> list[str]:
 
 
 def list_queryset(user) -> CaseListQuerySet:
-    """The cases of the list with what each row shows, in a fixed number of queries: the
+    """The cases of the list in the user's scope, to filter, sort and count."""
+    return CaseListQuerySet(model=Case).visible_to(user)
+
+
+def export_queryset(cases: QuerySet, user) -> QuerySet:
+    """The cases of an export with what each line shows, in a fixed number of queries: the
     victims come in one prefetch, and their names only for those who may see them."""
-    names = permissions.sees_personal_data(user)
     victims = Prefetch(
         "victims",
-        queryset=Victim.objects.only(*_victim_fields(names)).order_by("pk"),
+        queryset=Victim.objects.only(*_victim_fields(permissions.sees_personal_data(user))),
         to_attr="victim_list",  # a plain list: no queryset built per case to hold them
     )
-    scoped = CaseListQuerySet(model=Case).visible_to(user)
     return (
-        scoped.select_related("country", "post", "agreement")
-        .only(*LIST_FIELDS)
+        cases.select_related("country", "post", "agreement")
+        .only(*EXPORT_FIELDS)
         .prefetch_related(victims)
     )
 
 
-def mark_rows(cases, *, names: bool, now=None) -> None:
-    """What each row of the list shows beyond its fields, worked out once per row in
-    Python (as template filters and loops they cost more than the rest of the row): the
-    targets missed, the time first reported in the reader's zone, and the victims."""
+@dataclass(slots=True)
+class CaseRow:
+    """One row of the case list, read as values. A page's cases with their country, post,
+    agreement and victims were some 260 model instances, which cost more to build than the
+    queries that read them; a row holds only what the list shows (and the response
+    targets, which `targets.overdue_steps` reads as it reads a case)."""
+
+    pk: int
+    reference: str
+    title: str
+    status: str
+    priority: str
+    is_illustrative: bool
+    first_reported_at: datetime.datetime
+    triaged_at: datetime.datetime | None
+    acknowledge_due_at: datetime.datetime | None
+    rescue_requested_at: datetime.datetime | None
+    rescued_at: datetime.datetime | None
+    rescue_request_due_at: datetime.datetime | None
+    where: str
+    country: str
+    post: str
+    agreement_id: int | None
+    overdue: tuple = ()  # the targets missed, in words
+    reported: str = ""  # first reported, in the reader's zone
+    victim_count: int = 0
+    victim_names: str = ""
+
+
+_ROW_VALUES = (
+    *("id", "reference", "title", "status", "priority", "is_illustrative"),
+    *("first_reported_at", "triaged_at", "acknowledge_due_at", "rescue_requested_at"),
+    *("rescued_at", "rescue_request_due_at", "place", "city", "province"),
+    *("country__name_en", "country__name_ko", "post__name_en", "post__name_ko", "agreement_id"),
+)
+
+
+def list_rows(cases: QuerySet, *, names: bool, now=None) -> list[CaseRow]:
+    """The rows of one page of the list (`cases` sliced to the page), each with what it
+    shows beyond its fields worked out once: the targets missed, the time first reported
+    in the reader's zone, and the victims, with their names for those who may see them."""
     now = now or timezone.now()
-    for case in cases:
-        case.overdue = [Milestone(m).label for m in targets.overdue_steps(case, now)]
-        case.reported = f"{timezone.localtime(case.first_reported_at):%Y-%m-%d %H:%M}"
-        case.victim_count = len(case.victim_list)
-        case.victim_names = _victim_names(case) if names else ""
+    korean = (get_language() or "").startswith("ko")
+    rows = [_row(values, korean) for values in cases.values_list(*_ROW_VALUES)]
+    victims: dict[int, list[str]] = {row.pk: [] for row in rows}
+    victim_values = ("case_id", *(("name_ko", "name_latin") if names else ()))
+    for case_id, *name in (
+        Victim.objects.filter(case_id__in=victims).order_by("pk").values_list(*victim_values)
+    ):
+        victims[case_id].append(person_name(*name) if names else "")
+    for row in rows:
+        row.overdue = tuple(Milestone(m).label for m in targets.overdue_steps(row, now))
+        row.reported = f"{timezone.localtime(row.first_reported_at):%Y-%m-%d %H:%M}"
+        row.victim_count = len(victims[row.pk])
+        row.victim_names = "; ".join(victims[row.pk])
+    return rows
+
+
+def _row(values: tuple, korean: bool) -> CaseRow:
+    (pk, reference, title, status, priority, illustrative, reported, *due_and_done) = values[:12]
+    place, city, province, country_en, country_ko, post_en, post_ko, agreement = values[12:]
+    return CaseRow(
+        pk,
+        reference,
+        title,
+        status,
+        priority,
+        illustrative,
+        reported,
+        *due_and_done,
+        where=place_words(place, city, province),
+        country=country_ko if korean else country_en,
+        # a post's Korean name is optional (Post.__str__)
+        post=(post_ko if korean and post_ko else post_en) or "",
+        agreement_id=agreement,
+    )
 
 
 def _overdue_text(case: Case) -> str:
@@ -335,6 +404,27 @@ def _with_labels(victims: list[Victim], suspects: list) -> None:
 def victim_statuses(case: Case, *, names: bool) -> list[Victim]:
     """The case's victims with their status, and their names for those who may see them."""
     return list(case.victims.only(*_victim_fields(names)))
+
+
+REPORT_SUMMARY_FIELDS = (
+    *("id", "case_id", "reference", "channel", "received_at", "narrative"),
+    *("reporter_name", "reporter_relation"),
+)
+
+
+def overview(case: Case, *, names: bool) -> dict:
+    """The overview tab: victims, officers, and for those who may see personal data the
+    counterpart officers and the reports, each read with only the fields it shows."""
+    return {
+        "victims": victim_statuses(case, names=names),
+        "officers": case.officers.only("id", "username", "full_name").order_by("username"),
+        "counterparts": (
+            case.counterparts.only("id", "full_name", "rank", "phone", "email") if names else []
+        ),
+        "reports": (
+            case.reports.only(*REPORT_SUMMARY_FIELDS).order_by("received_at") if names else []
+        ),
+    }
 
 
 def people(case: Case, user) -> dict:

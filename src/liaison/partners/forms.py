@@ -9,7 +9,7 @@ from liaison.core.listing import ListFilterForm
 
 from .choices import PartnerKind
 from .models import Contact, Country, PartnerBody
-from .selectors import country_names
+from .selectors import country_by_code, country_names
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,6 +31,16 @@ class CountryField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Country.objects.all(), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        country = country_by_code(str(value))
+        if country is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return country
 
 
 def _countries_of(bodies):

@@ -7,6 +7,7 @@ from .agreement import (
     AgreementTransition,
     Occasion,
     ValidityReview,
+    agreement_reference,
 )
 from .life import (
     AnnualReport,
@@ -27,4 +28,5 @@ __all__ = [
     "Reminder",
     "ResultReport",
     "ValidityReview",
+    "agreement_reference",
 ]

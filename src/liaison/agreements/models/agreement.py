@@ -25,6 +25,11 @@ from ..choices import (
 )
 
 
+def agreement_reference(pk: int | None) -> str:
+    """The reference an agreement is known by: AGR-0042."""
+    return f"AGR-{pk:04d}" if pk else "AGR-new"
+
+
 class Occasion(IllustrativeMixin, TimestampedModel):
     """An event at which agreements are signed, e.g. the International Police Chiefs
     Meeting (IPS) in October."""
@@ -224,7 +229,7 @@ class Agreement(IllustrativeMixin, TimestampedModel):
 
     @property
     def reference(self) -> str:
-        return f"AGR-{self.pk:04d}" if self.pk else "AGR-new"
+        return agreement_reference(self.pk)
 
     @property
     def has_exception(self) -> bool:

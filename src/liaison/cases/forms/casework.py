@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.agreements.choices import IN_FORCE_STATUSES
 from liaison.agreements.models import Agreement
 from liaison.core.choices import Role
+from liaison.core.forms import ShortModelChoiceField
 from liaison.core.listing import ListFilterForm
 from liaison.core.models import User
 from liaison.partners.forms import CountryField
@@ -79,7 +80,7 @@ class CaseFilterForm(ListFilterForm):
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("All")), *Priority.choices]
     )
-    post = forms.ModelChoiceField(
+    post = ShortModelChoiceField(
         label=_("Post"), required=False, queryset=Post.objects.all(), empty_label=_("All")
     )
     reported_from = forms.DateField(label=_("Reported from"), required=False, widget=DATE)
@@ -162,7 +163,7 @@ def working_officers():
 
 
 class AssignForm(forms.Form):
-    post = forms.ModelChoiceField(
+    post = ShortModelChoiceField(
         label=_("Post"), queryset=Post.objects.filter(is_active=True), required=False
     )
     officers = forms.ModelMultipleChoiceField(

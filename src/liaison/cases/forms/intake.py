@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.core.forms import time_zone_choices
+from liaison.core.forms import ShortModelChoiceField, time_zone_choices
 from liaison.core.listing import Column, ListFilterForm
 from liaison.partners.models import Country
 from liaison.personnel.models import Post
@@ -186,9 +186,7 @@ class ReportForm(_IntakeForm):
     others_involved = forms.CharField(
         label=_label("others_involved"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    post = forms.ModelChoiceField(
-        label=_label("post"), queryset=Post.objects.none(), required=False
-    )
+    post = ShortModelChoiceField(label=_label("post"), queryset=Post.objects.none(), required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     # The fields the live duplicate check sends (data-dup marks them for htmx).

@@ -241,6 +241,46 @@ def test_the_list_runs_a_fixed_number_of_queries(
     assert response.context["listing"].total == 9
 
 
+def test_the_export_runs_a_fixed_number_of_queries(
+    client_for, personas, open_case, django_assert_max_num_queries
+):
+    for n in range(8):
+        report = intake.report_receive(actor=personas.ico, data=report_data(open_case.country))
+        case = intake.case_open(actor=personas.ico, reports=[report], title=f"Case {n}")
+        casework.case_update(
+            actor=personas.ico,
+            case=case,
+            data={"agreement": open_case.agreement},
+            expected_version=case.version,
+        )
+    client = client_for(personas.ico)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("cases:list"), {"export": "csv"})
+    assert response.content.decode("utf-8-sig").count(open_case.agreement.reference) == 9
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "post"),
+    [("en", "Cambodia", "Korea–Cambodia Joint Task Force"), ("ko", "캄보디아", "한-캄 합동대응팀")],
+)
+def test_a_row_shows_place_post_victims_and_legal_basis_in_the_readers_language(
+    client_for, personas, posts, open_case, language, country, post
+):
+    posts.task_force.name_ko = "한-캄 합동대응팀"
+    posts.task_force.save()
+    open_case.__class__.objects.filter(pk=open_case.pk).update(post=posts.task_force)
+    personas.ico.language = language
+    personas.ico.save(update_fields=["language"])
+    page = client_for(personas.ico).get(reverse("cases:list")).content.decode()
+    row = page.split(f'data-case="{open_case.pk}"')[1].split("</tr>")[0]
+    assert f'<a href="{reverse("cases:detail", args=[open_case.pk])}">' in row
+    agreement = open_case.agreement
+    url = reverse("agreements:detail", args=[agreement.pk])
+    assert f'<a href="{url}">{agreement.reference}</a>' in row
+    assert 'data-victims="1"' in row and "김민준 (KIM Minjun)" in row
+    assert country in row and post in row and open_case.where in row
+
+
 def test_the_list_offers_the_intake_pages_to_officers_only(client_for, personas):
     page = client_for(personas.overseas).get(reverse("cases:list")).content.decode()
     for name in ("cases:quick_intake", "cases:report_new", "cases:report_list"):

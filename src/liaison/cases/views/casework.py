@@ -67,11 +67,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.ordered(queryset, sort)
     columns = selectors.columns_for(user)
     if fmt := wants_export(request):
-        return _export(request, queryset, columns, fmt)
+        return _export(request, selectors.export_queryset(queryset, user), columns, fmt)
     paginator = Paginator(queryset, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     personal = permissions.sees_personal_data(user)
-    selectors.mark_rows(page, names=personal)
+    page.object_list = selectors.list_rows(page.object_list, names=personal)
     listing = Listing(
         page=page,
         form=form,
@@ -199,10 +199,7 @@ def _detail(request, case, *, tab: str, bound: tuple[str, object] | None = None,
         "forms": {},
     }
     if tab == "overview":
-        context["victims"] = selectors.victim_statuses(case, names=personal)
-        context["officers"] = case.officers.order_by("username")
-        context["counterparts"] = case.counterparts.all() if personal else []
-        context["reports"] = case.reports.order_by("received_at") if personal else []
+        context.update(selectors.overview(case, names=personal))
     elif tab == "people":
         context.update(selectors.people(case, user))
     elif tab == "timeline":
