@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import analysis, casework, exchange, intake
+from .views import analysis, case_list, case_page, exchange, intake
 
 app_name = "cases"
 
@@ -24,27 +24,31 @@ urlpatterns += [
     ),
 ]
 
-# --- casework: case list, detail, people, timeline, tasks, summary (views/casework.py) ---
+# --- the case list and its saved filters (views/case_list.py) ---
 urlpatterns += [
-    path("", casework.case_list, name="list"),
-    path("filters/", casework.saved_filter_save, name="filter_save"),
-    path("filters/<int:pk>/delete/", casework.saved_filter_delete, name="filter_delete"),
-    path("<int:pk>/", casework.case_detail, name="detail"),
-    path("<int:pk>/summary/", casework.case_summary, name="summary"),
-    path("<int:pk>/do/<slug:action>/", casework.case_action, name="action"),
-    path("<int:pk>/do/<slug:action>/<int:item>/", casework.case_action, name="item_action"),
-    path("<int:pk>/form/<slug:action>/", casework.case_action_form, name="action_form"),
+    path("", case_list.case_list, name="list"),
+    path("filters/", case_list.saved_filter_save, name="filter_save"),
+    path("filters/<int:pk>/delete/", case_list.saved_filter_delete, name="filter_delete"),
+]
+
+# --- one case: its page, actions, summary, passport, documents (views/case_page.py) ---
+urlpatterns += [
+    path("<int:pk>/", case_page.case_detail, name="detail"),
+    path("<int:pk>/summary/", case_page.case_summary, name="summary"),
+    path("<int:pk>/do/<slug:action>/", case_page.case_action, name="action"),
+    path("<int:pk>/do/<slug:action>/<int:item>/", case_page.case_action, name="item_action"),
+    path("<int:pk>/form/<slug:action>/", case_page.case_action_form, name="action_form"),
     path(
         "<int:pk>/form/<slug:action>/<int:item>/",
-        casework.case_action_form,
+        case_page.case_action_form,
         name="item_action_form",
     ),
     path(
         "<int:pk>/passport/<slug:kind>/<int:item>/",
-        casework.passport_reveal,
+        case_page.passport_reveal,
         name="passport",
     ),
-    path("<int:pk>/documents/<int:entry>/", casework.document_download, name="document"),
+    path("<int:pk>/documents/<int:entry>/", case_page.document_download, name="document"),
 ]
 
 # --- analysis: dashboard, map, response-time targets (views/analysis.py) ---

@@ -1,0 +1,139 @@
+"""The working list of cases: filters, saved filters and export. Each view parses input,
+calls one selector, renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from liaison.core import audit
+from liaison.core.choices import AuditAction
+from liaison.core.forms import bootstrapify
+from liaison.core.listing import Listing, export_audited, wants_export
+from liaison.core.models import SavedFilter
+from liaison.core.permissions import Perm, can, require
+
+from .. import permissions, protect, selectors
+from ..forms import casework as forms
+
+NAV = {"active_nav": "cases"}
+PER_PAGE = 50
+# Never kept in a saved filter: the page, an export, and a passport number.
+NOT_SAVED = ("page", "export", "passport")
+
+
+def _filter_form(request: HttpRequest):
+    return forms.CaseFilterForm(
+        request.GET or None, may_search_passports=permissions.sees_passports(request.user)
+    )
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require(user, Perm.VIEW_CASES)
+    form = bootstrapify(_filter_form(request))
+    queryset = selectors.list_queryset(user)
+    data = {}
+    if form.is_bound and not form.is_valid():
+        queryset = queryset.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+    bootstrapify(form)
+    queryset = selectors.case_filter(queryset, data)
+    sort = data.get("sort") or selectors.default_sort(data)
+    if sort.lstrip("-") not in selectors.SORTS:
+        sort = selectors.default_sort(data)
+    queryset = selectors.ordered(queryset, sort)
+    columns = selectors.columns_for(user)
+    if fmt := wants_export(request):
+        return _export(request, selectors.export_queryset(queryset, user), columns, fmt)
+    paginator = Paginator(queryset, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    personal = permissions.sees_personal_data(user)
+    page.object_list = selectors.list_rows(page.object_list, names=personal)
+    listing = Listing(
+        page=page,
+        form=form,
+        sort=sort,
+        columns=columns,
+        querystring=request.GET,
+        total=paginator.count,
+    )
+    return render(
+        request,
+        "cases/case/list.html",
+        {
+            **NAV,
+            "listing": listing,
+            "total_text": _total_text(listing.total),
+            "can_export": can(user, Perm.EXPORT_DATA),
+            "can_work": can(user, Perm.WORK_CASES),
+            "personal": personal,
+            "saved_filters": selectors.saved_filters(user),
+            "save_form": forms.SavedFilterForm(initial={"query": _saveable(request.GET)}),
+        },
+    )
+
+
+def _total_text(total: int) -> str:
+    # The list counts at most COUNT_CAP + 1 cases: past that it says "more than".
+    if total > selectors.COUNT_CAP:
+        return _("more than %(n)s cases") % {"n": selectors.COUNT_CAP}
+    return ngettext("%(counter)s case", "%(counter)s cases", total) % {"counter": total}
+
+
+def _export(request, queryset, columns, fmt):
+    """The export, audited; a passport number searched for is recorded masked."""
+    if request.GET.get("passport"):
+        query = request.GET.copy()
+        query["passport"] = protect.mask(protect.normalise_document_number(query["passport"]))
+        request.GET = query
+    return export_audited(request, queryset, columns, fmt=fmt, filename="cases")
+
+
+def _saveable(query: QueryDict) -> str:
+    kept = query.copy()
+    for key in NOT_SAVED:
+        kept.pop(key, None)
+    return kept.urlencode()
+
+
+@require_POST
+def saved_filter_save(request: HttpRequest) -> HttpResponse:
+    """Saves the list's current filters under a name (the same name replaces them)."""
+    require(request.user, Perm.VIEW_CASES)
+    form = forms.SavedFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the filter a name (up to 100 characters)."))
+        return redirect("cases:list")
+    query = _saveable(QueryDict(form.cleaned_data["query"]))
+    with transaction.atomic():
+        saved, created = SavedFilter.objects.update_or_create(
+            owner=request.user,
+            list_name=selectors.SAVED_FILTER_LIST,
+            name=form.cleaned_data["name"].strip(),
+            defaults={"query": query},
+        )
+        if created:
+            audit.record_created(saved, actor=request.user)
+    messages.success(request, _("The filter '%(name)s' is saved.") % {"name": saved.name})
+    return redirect(reverse("cases:list") + "?" + query)
+
+
+@require_POST
+def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.VIEW_CASES)
+    saved = get_object_or_404(selectors.saved_filters(request.user), pk=pk)
+    with transaction.atomic():
+        audit.record(AuditAction.DELETE, actor=request.user, obj=saved)
+        saved.delete()
+    messages.success(request, _("The filter '%(name)s' is deleted.") % {"name": saved.name})
+    return redirect("cases:list")
