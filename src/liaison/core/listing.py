@@ -116,14 +116,19 @@ def build_listing(
     *,
     form_class: type[ListFilterForm],
     columns: list[Column],
-    search_fields: Iterable[str],
+    search_fields: Iterable[str] = (),
     apply_filters: Callable[[QuerySet, dict], QuerySet] | None = None,
-    default_sort: str,
+    default_sort: str | Callable[[dict], str],
+    order: Callable[[QuerySet, str], QuerySet] | None = None,
     per_page: int = 25,
     form_kwargs: dict | None = None,
 ) -> tuple[Listing, QuerySet]:
     """Validates the filters (a bad value is shown on the form, not a 500), then searches,
-    filters, sorts and paginates. Returns the listing and the full filtered queryset."""
+    filters, sorts and paginates. Returns the listing and the full filtered queryset.
+
+    A list whose search is its own leaves `search_fields` empty and reads "q" in
+    `apply_filters`; one whose default order depends on the filters gives `default_sort`
+    as a function of them; one sorted by several keys gives `order(queryset, sort)`."""
     from .forms import bootstrapify
 
     form = bootstrapify(form_class(request.GET or None, **(form_kwargs or {})))
@@ -133,18 +138,16 @@ def build_listing(
     elif form.is_bound:
         queryset = queryset.none()
     bootstrapify(form)  # again, now that errors are known
-    if data.get("q"):
+    if data.get("q") and search_fields:
         queryset = search(queryset, data["q"], search_fields)
     if apply_filters is not None:
         queryset = apply_filters(queryset, data)
     sortable = {c.key: c.sort for c in columns if c.sort}
-    sort = data.get("sort") or default_sort
-    key = sort.lstrip("-")
-    if key not in sortable:
-        sort, key = default_sort, default_sort.lstrip("-")
-    expression = sortable[key]
-    ordering = f"-{expression}" if sort.startswith("-") else expression
-    queryset = queryset.order_by(ordering, "pk")
+    fallback = default_sort(data) if callable(default_sort) else default_sort
+    sort = data.get("sort") or fallback
+    if sort.lstrip("-") not in sortable:
+        sort = fallback
+    queryset = order(queryset, sort) if order else _ordered(queryset, sort, sortable)
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     listing = Listing(
@@ -156,6 +159,11 @@ def build_listing(
         total=paginator.count,
     )
     return listing, queryset
+
+
+def _ordered(queryset: QuerySet, sort: str, sortable: dict[str, str]) -> QuerySet:
+    expression = sortable[sort.lstrip("-")]
+    return queryset.order_by(f"-{expression}" if sort.startswith("-") else expression, "pk")
 
 
 def wants_export(request: HttpRequest) -> str | None:

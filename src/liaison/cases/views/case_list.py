@@ -4,7 +4,6 @@ calls one selector, renders."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
-from liaison.core.forms import bootstrapify
-from liaison.core.listing import Listing, export_audited, wants_export
+from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import SavedFilter
 from liaison.core.permissions import Perm, can, require
 
@@ -29,44 +27,27 @@ PER_PAGE = 50
 NOT_SAVED = ("page", "export", "passport")
 
 
-def _filter_form(request: HttpRequest):
-    return forms.CaseFilterForm(
-        request.GET or None, may_search_passports=permissions.sees_passports(request.user)
-    )
-
-
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, Perm.VIEW_CASES)
-    form = bootstrapify(_filter_form(request))
-    queryset = selectors.list_queryset(user)
-    data = {}
-    if form.is_bound and not form.is_valid():
-        queryset = queryset.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-    bootstrapify(form)
-    queryset = selectors.case_filter(queryset, data)
-    sort = data.get("sort") or selectors.default_sort(data)
-    if sort.lstrip("-") not in selectors.SORTS:
-        sort = selectors.default_sort(data)
-    queryset = selectors.ordered(queryset, sort)
     columns = selectors.columns_for(user)
+    listing, queryset = build_listing(
+        request,
+        selectors.list_queryset(user),
+        form_class=forms.CaseFilterForm,
+        form_kwargs={"may_search_passports": permissions.sees_passports(user)},
+        columns=columns,
+        apply_filters=selectors.case_filter,  # the search too: names, phones, references
+        default_sort=selectors.default_sort,
+        order=selectors.ordered,
+        per_page=PER_PAGE,
+    )
     if fmt := wants_export(request):
         return _export(request, selectors.export_queryset(queryset, user), columns, fmt)
-    paginator = Paginator(queryset, PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
     personal = permissions.sees_personal_data(user)
+    page = listing.page
     page.object_list = selectors.list_rows(page.object_list, names=personal)
-    listing = Listing(
-        page=page,
-        form=form,
-        sort=sort,
-        columns=columns,
-        querystring=request.GET,
-        total=paginator.count,
-    )
     return render(
         request,
         "cases/case/list.html",
