@@ -31,7 +31,7 @@ def test_the_benchmark_prints_the_table_and_writes_the_figures(settings, tmp_pat
     output = run("--database-url", "default", *TINY)
     assert Case.objects.filter(created_by__username=bench.BENCH_USER).count() == 200
     header = next(line for line in output.splitlines() if line.startswith("page"))
-    assert "floor p50" in header and "ratio" in header
+    assert "floor p50" in header and "ratio" in header and "beyond SQL" in header
     for page in ("list", "search", "detail", "dashboard"):
         assert any(line.startswith(page) for line in output.splitlines()), page
     assert "reports/s" in output
@@ -42,6 +42,7 @@ def test_the_benchmark_prints_the_table_and_writes_the_figures(settings, tmp_pat
         if page["status"] == "ok":
             assert page["p95"] >= page["p50"] > 0
             assert page["floor_p50"] > 0 and page["queries"] > 0
+            assert page["beyond_sql"] == round(page["p50"] - page["floor_p50"], 1)
     assert figures["intake"]["reports"] == 20 and figures["intake"]["failures"] == 0
 
     again = run("--database-url", "default", "--reuse", *TINY)
