@@ -55,6 +55,7 @@ from .models import (
     VictimStatusChange,
 )
 from .services import targets
+from .workflow import REACHED_AT
 from .zones import default_zone
 
 S = CaseStatus
@@ -565,7 +566,7 @@ class CaseGenerator:
             latitude=round(lat + r.uniform(-0.05, 0.05), 5),
             longitude=round(lon + r.uniform(-0.05, 0.05), 5),
             place_time_zone=self.zones[country],
-            **{_REACHED[s]: t for s, t in reached.items()},
+            **{REACHED_AT[s]: t for s, t in reached.items()},
             acknowledge_due_at=due["acknowledge_due_at"],
             rescue_request_due_at=due["rescue_request_due_at"],
             search_keys=" ".join(k for k in keys if k),
@@ -978,19 +979,6 @@ class CaseGenerator:
             recorded_at=at,
             is_illustrative=True,
         )
-
-
-_REACHED = {
-    S.TRIAGED: "triaged_at",
-    S.RESCUE_REQUESTED: "rescue_requested_at",
-    S.RESCUED: "rescued_at",
-    S.INVESTIGATION: "investigation_at",
-    S.SUSPECTS_IDENTIFIED: "suspects_identified_at",
-    S.ARREST: "arrested_at",
-    S.EXTRADITION_REQUESTED: "extradition_requested_at",
-    S.SURRENDERED: "surrendered_at",
-    S.CLOSED: "closed_at",
-}
 
 
 def generate(
