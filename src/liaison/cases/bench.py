@@ -4,8 +4,8 @@ Django stack, each beside the time of the bare SQL it runs (its floor).
 
 The floor of a page is measured by recording the statements one request of the page runs:
 its SELECTs are executed again, exactly, through `connection.cursor()`; its writes (the
-session's idle time, the audit row of a view) are taken at the time they took in that
-request, since running them twice would write twice. The ratio page/floor is then what
+audit row of a view, a session's idle expiry when it is due) are taken at the time they
+took in that request, since running them twice would write twice. The ratio page/floor is then what
 Python, templates and middleware add; "beyond SQL" is the same as a difference. The slowest
 of those queries is named, with its EXPLAIN, for any page over its target."""
 

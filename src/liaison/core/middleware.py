@@ -1,5 +1,6 @@
 """Request plumbing: request ids and addresses for the audit trail, structured request
-logs, early refusal of oversized bodies, API tokens, user preferences, login by default."""
+logs, early refusal of oversized bodies, API tokens, idle expiry of sessions, user
+preferences, login by default."""
 
 from __future__ import annotations
 
@@ -111,6 +112,31 @@ class ApiTokenMiddleware:
             # A token request carries no cookies, so CSRF protection does not apply to it.
             request._dont_enforce_csrf_checks = True
         return self.get_response(request)
+
+
+class SessionKeepAliveMiddleware:
+    """Pushes a signed-in session's idle expiry forward while it is used, writing it at
+    most once every LIAISON_SESSION_REFRESH_SECONDS rather than on every request: a page
+    view then reads the session without writing it, and on SQLite it does not wait for the
+    database's one write lock. The price: a session may end up to that many seconds before
+    SESSION_COOKIE_AGE of idleness."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        user = getattr(request, "user", None)
+        # Only a browser session that exists: a token request has none, and an anonymous
+        # visitor must not be given one.
+        if session.session_key and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.LIAISON_SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it, expiry anew
+        return response
 
 
 class UserPreferencesMiddleware:

@@ -268,6 +268,7 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(
     client_for, personas, cambodia_police, philippines
 ):
     client = client_for(personas.ico)
+    page(client)  # the session's first idle-expiry write, which the next views skip
 
     def queries() -> int:
         cache.clear()

@@ -2,7 +2,10 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison.core.choices import AuditAction
@@ -135,3 +138,40 @@ def test_sign_in_redirects_only_to_this_site(client, personas):
 def test_deactivated_account_cannot_sign_in(client, personas):
     User.objects.filter(pk=personas.ico.pk).update(is_active=False)
     assert sign_in(client, "ico").status_code == 400
+
+
+def _session_writes(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_a_session_in_use_is_written_at_most_once_per_refresh_interval(client, personas, settings):
+    sign_in(client, "ico")
+    key = client.session.session_key
+    start = datetime.datetime.now(tz=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        _session_writes(client, reverse("core:home"))
+        expiry = Session.objects.get(pk=key).expire_date
+    # Within the interval a page view reads the session and writes nothing.
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        assert _session_writes(client, reverse("core:home")) == []
+    assert Session.objects.get(pk=key).expire_date == expiry
+    # Past it, the view pushes the idle expiry forward.
+    later = start + datetime.timedelta(seconds=settings.LIAISON_SESSION_REFRESH_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert _session_writes(client, reverse("core:home"))
+    assert Session.objects.get(pk=key).expire_date == later + datetime.timedelta(
+        seconds=settings.SESSION_COOKIE_AGE
+    )
+
+
+def test_an_anonymous_visitor_is_given_no_session(client, settings):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("core:login")).status_code == 200
+    assert not any("django_session" in q["sql"] for q in captured.captured_queries)
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
