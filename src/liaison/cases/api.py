@@ -28,7 +28,6 @@ from liaison.partners.selectors import country_by_code
 from liaison.personnel.models import Post
 
 from . import permissions, protect, workflow
-from .choices import OPEN_CASE_STATUSES
 from .fields import has_category
 from .models import Case, Report, Suspect
 from .services import intake, search, targets
@@ -399,7 +398,7 @@ def _filtered(user, filters: CaseFilters):
             condition |= search.by_passport(filters.q)
         cases = cases.filter(condition)
     if filters.status == "open":
-        cases = cases.filter(status__in=OPEN_CASE_STATUSES)
+        cases = cases.open()
     elif filters.status:
         cases = cases.filter(status=filters.status)
     if filters.country:

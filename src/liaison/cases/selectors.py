@@ -30,7 +30,7 @@ from .choices import (
     SuspectRole,
 )
 from .fields import has_category
-from .models import Case, CaseQuerySet, Victim, person_name, place_words
+from .models import OPEN_CASES, Case, CaseQuerySet, Victim, person_name, place_words
 from .services import search, targets
 from .workflow import REACHED_AT
 
@@ -130,8 +130,7 @@ def case_filter(queryset: QuerySet, data: dict, *, now=None) -> QuerySet:
         queryset = queryset.filter(search_keys__contains=key) if key else queryset
     status = data.get("status") or "open"
     if status == "open":
-        # Written as "not closed", the very condition of the worklist's partial indexes.
-        queryset = queryset.exclude(status=CaseStatus.CLOSED)
+        queryset = queryset.filter(OPEN_CASES)
     elif status != "all":
         queryset = queryset.filter(status=status)
     for field in ("country", "priority", "post"):

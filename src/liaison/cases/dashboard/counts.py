@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import figures
-from ..choices import PRIORITY_RANK, CaseStatus, Category, Priority, VictimStatus
+from ..choices import PRIORITY_RANK, Category, Priority, VictimStatus
 from ..fields import has_category
+from ..models import OPEN_CASES
 from .common import Countries, Period, month_start, year_bounds
 
 URGENT_RANK = PRIORITY_RANK[Priority.URGENT]
@@ -27,7 +28,7 @@ def open_now(visible: QuerySet, countries: Countries) -> list[dict]:
     # "Not closed" and the priority rank: exactly the open-worklist index (country,
     # priority rank, …), which answers this from the index alone.
     rows = (
-        visible.exclude(status=CaseStatus.CLOSED)
+        visible.filter(OPEN_CASES)
         .values_list("country")
         .annotate(n=Count("*"), urgent=Count("priority_rank", filter=Q(priority_rank=URGENT_RANK)))
     )

@@ -8,7 +8,7 @@ import zoneinfo
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..choices import OPEN_CASE_STATUSES, Priority
+from ..choices import Priority
 from ..models import Case, CaseTask
 from ..permissions import sees_personal_data
 from ..services import targets
@@ -30,7 +30,7 @@ def home_summary(user, *, now=None) -> dict:
     tasks by due time."""
     now = now or timezone.now()
     visible = Case.objects.visible_to(user).order_by()
-    counts = visible.filter(status__in=OPEN_CASE_STATUSES).aggregate(
+    counts = visible.open().aggregate(
         open=Count("pk"),
         urgent=Count("pk", filter=Q(priority=Priority.URGENT)),
         overdue=Count("pk", filter=targets.overdue_condition(now)),

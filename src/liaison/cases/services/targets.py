@@ -18,7 +18,7 @@ from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, require
 
 from ..choices import OPEN_CASE_STATUSES, Category, Milestone, Priority, VictimStatus
-from ..models import Case, ResponseTarget
+from ..models import OPEN_CASES, Case, ResponseTarget
 
 DEFAULT_HOURS = {
     (Priority.URGENT, Milestone.ACKNOWLEDGE): 1,
@@ -68,7 +68,7 @@ def apply(case: Case, table=None) -> None:
 
 def overdue_condition(now: datetime.datetime | None = None) -> Q:
     now = now or timezone.now()
-    return Q(status__in=OPEN_CASE_STATUSES) & (
+    return OPEN_CASES & (
         Q(triaged_at__isnull=True, acknowledge_due_at__lt=now)
         | Q(
             rescue_requested_at__isnull=True, rescued_at__isnull=True, rescue_request_due_at__lt=now
@@ -127,7 +127,7 @@ def targets_update(*, actor, hours: dict[tuple[str, str], int]) -> int:
         changes=audit.diff(before, after),
     )
     count = 0
-    for case in Case.objects.filter(status__in=OPEN_CASE_STATUSES).iterator(chunk_size=2000):
+    for case in Case.objects.open().iterator(chunk_size=2000):
         apply(case, table)
         Case.objects.filter(pk=case.pk).update(
             acknowledge_due_at=case.acknowledge_due_at,
