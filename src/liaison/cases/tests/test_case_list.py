@@ -13,6 +13,7 @@ from liaison.cases.choices import CaseStatus, Category, Outcome
 from liaison.cases.services import casework, intake
 from liaison.core.choices import AuditAction
 from liaison.core.models import AuditEvent, SavedFilter
+from liaison.core.sql import Literal
 
 from .conftest import report_data
 
@@ -290,17 +291,27 @@ def test_the_list_offers_the_intake_pages_to_officers_only(client_for, personas)
     assert f'href="{reverse("cases:quick_intake")}"' not in page
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner and partial indexes")
-def test_on_sqlite_the_open_worklist_is_read_from_its_partial_index(personas, philippines):
-    # SQLite reads a partial index only for a query whose condition is the index's own:
-    # "status IN (every other status)" would sort all of a country's cases for each page.
+def test_the_open_worklist_is_asked_for_in_the_words_of_its_partial_indexes(personas, philippines):
+    # "Not closed" goes into the SQL as the indexes' own literal: given it, SQLite reads
+    # the index alone; given "status = ?", it fetches the table row of every open case
+    # of the country to test the status again (20 ms instead of 1 ms for the count at
+    # 500,000 cases). "status IN (every other status)" would not use the index at all.
     cases = selectors.case_filter(selectors.list_queryset(personas.ico), {"country": philippines})
-    worklist = selectors.ordered(cases, selectors.default_sort({}))[:50]
-    assert "case_open_country_worklist" in _plan(worklist)
+    sql, params = cases.query.sql_with_params()
+    assert 'NOT ("cases_case"."status" = \'closed\')' in sql
+    assert CaseStatus.CLOSED not in params
+    if connection.vendor == "sqlite":
+        worklist = selectors.ordered(cases, selectors.default_sort({}))[:50]
+        assert "case_open_country_worklist" in _query_plan(worklist)
 
 
-def _plan(queryset) -> str:
+def _query_plan(queryset) -> str:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         return " ".join(str(row) for row in cursor.fetchall())
+
+
+def test_only_a_plain_word_is_written_into_the_sql():
+    with pytest.raises(ValueError):
+        Literal("closed' OR '1'='1")
