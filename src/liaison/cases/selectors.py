@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
@@ -14,9 +15,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 
+from liaison.agreements.models import Agreement
 from liaison.core.listing import Column
 from liaison.core.models import SavedFilter
 from liaison.core.permissions import Perm, require
+from liaison.partners.models import PartnerBody
 
 from . import names, permissions
 from .choices import (
@@ -53,14 +56,30 @@ def cases_for(user) -> CaseQuerySet:
     return Case.objects.visible_to(user).select_related("country", "post", "agreement")
 
 
-def get_case_for_user(user, pk: int) -> Case:
+def get_case_for_user(user, pk: int, *, unread: Iterable[str] = ()) -> Case:
     """The case, or 403 when the role sees no cases and 404 when this one is outside the
-    user's scope (so its existence is not revealed)."""
+    user's scope (so its existence is not revealed); `unread`: fields left unread."""
     require(user, Perm.VIEW_CASES)
-    case = cases_for(user).select_related("partner_body").filter(pk=pk).first()
+    case = cases_for(user).select_related("partner_body").defer(*unread).filter(pk=pk).first()
     if case is None:
         raise Http404
     return case
+
+
+# Of the agreement behind a case and of its partner agency, the case page shows only their
+# names: the rest (an agreement's 38 columns hold its whole text) is left unread.
+_UNSHOWN_ON_THE_PAGE = [
+    *(f"agreement__{f.name}" for f in Agreement._meta.concrete_fields if f.name != "title"),
+    *(
+        f"partner_body__{f.name}"
+        for f in PartnerBody._meta.concrete_fields
+        if f.name not in ("name_en", "name_ko")
+    ),
+]
+
+
+def get_case_for_page(user, pk: int) -> Case:
+    return get_case_for_user(user, pk, unread=_UNSHOWN_ON_THE_PAGE)
 
 
 def get_case_to_work(user, pk: int) -> Case:

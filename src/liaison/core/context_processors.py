@@ -61,11 +61,24 @@ def navigation(user) -> list[dict]:
     return [item for item in items if item["show"]]
 
 
+class PermissionsOf:
+    """`perms_of_user.NAME` in a template: whether the user holds the permission NAME,
+    worked out when a template asks (a page asks for one or two, not for every one)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __getitem__(self, name: str) -> bool:
+        if name not in Perm.__members__:
+            raise KeyError(name)
+        return can(self.user, Perm[name])
+
+
 def liaison(request):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
     return {
         "agency_name": settings.LIAISON_AGENCY_NAME,
         "nav_items": navigation(user) if authenticated else [],
-        "perms_of_user": {p.name: can(user, p) for p in Perm} if authenticated else {},
+        "perms_of_user": PermissionsOf(user),
     }

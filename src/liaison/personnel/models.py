@@ -25,6 +25,10 @@ class PostKind(models.TextChoices):
 
 
 class PostQuerySet(models.QuerySet):
+    def named(self) -> PostQuerySet:
+        """Only what names a post (Post.__str__): for the choice lists on every case page."""
+        return self.only("name_en", "name_ko")
+
     def of_officer(self, user) -> PostQuerySet:
         """The posts `user` serves in today."""
         today = timezone.localdate()

@@ -81,7 +81,7 @@ class CaseFilterForm(ListFilterForm):
         label=_("Priority"), required=False, choices=[("", _("All")), *Priority.choices]
     )
     post = ShortModelChoiceField(
-        label=_("Post"), required=False, queryset=Post.objects.all(), empty_label=_("All")
+        label=_("Post"), required=False, queryset=Post.objects.named(), empty_label=_("All")
     )
     reported_from = forms.DateField(label=_("Reported from"), required=False, widget=DATE)
     reported_to = forms.DateField(label=_("Reported until"), required=False, widget=DATE)
@@ -164,7 +164,7 @@ def working_officers():
 
 class AssignForm(forms.Form):
     post = ShortModelChoiceField(
-        label=_("Post"), queryset=Post.objects.filter(is_active=True), required=False
+        label=_("Post"), queryset=Post.objects.named().filter(is_active=True), required=False
     )
     officers = forms.ModelMultipleChoiceField(
         label=_("Officers"),

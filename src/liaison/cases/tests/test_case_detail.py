@@ -206,3 +206,18 @@ def test_the_navigation_offers_cases_to_those_who_see_them(client_for, personas)
     assert reverse("cases:list") in home.content.decode()
     home = client_for(personas.requester).get(reverse("core:home"))
     assert 'href="/cases/"' not in home.content.decode()
+
+
+def test_the_case_page_names_its_legal_basis_and_partner_in_a_fixed_number_of_queries(
+    client_for, personas, open_case, django_assert_max_num_queries
+):
+    client = client_for(personas.ico)
+    client.get(reverse("cases:detail", args=[open_case.pk]))  # the session's first write
+    # session, user and their institution, case, the audit row of the view, victims,
+    # officers, counterparts, reports: the agreement and the partner agency come with the
+    # case, as much of them as the page shows.
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("cases:detail", args=[open_case.pk])).content.decode()
+    agreement = open_case.agreement
+    assert f"{agreement.reference} · {agreement.title}" in page
+    assert str(open_case.partner_body) in page

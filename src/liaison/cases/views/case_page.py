@@ -28,7 +28,7 @@ TABS = ("overview", "people", "timeline", "work")
 
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.get_case_for_user(request.user, pk)
+    case = selectors.get_case_for_page(request.user, pk)
     tab = request.GET.get("tab")
     return _detail(request, case, tab=tab if tab in TABS else "overview")
 

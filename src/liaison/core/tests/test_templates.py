@@ -16,3 +16,20 @@ def test_no_template_has_a_one_line_comment_that_spans_lines():
         if line.count("{#") > line.count("#}")
     ]
     assert broken == []
+
+
+def test_a_template_asks_for_a_permission_by_name(personas):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    from liaison.core.context_processors import PermissionsOf
+
+    template = Template(
+        "{% if officer.VIEW_AGREEMENTS %}agreements {% endif %}"
+        "{% if officer.MANAGE_USERS %}users {% endif %}{% if officer.NO_SUCH %}unknown {% endif %}"
+        "{% if anonymous.VIEW_AGREEMENTS %}anonymous{% endif %}"
+    )
+    context = Context(
+        {"officer": PermissionsOf(personas.ico), "anonymous": PermissionsOf(AnonymousUser())}
+    )
+    assert template.render(context) == "agreements "
