@@ -60,10 +60,10 @@ def get_case_for_user(user, pk: int, *, unread: Iterable[str] = ()) -> Case:
     """The case, or 403 when the role sees no cases and 404 when this one is outside the
     user's scope (so its existence is not revealed); `unread`: fields left unread."""
     require(user, Perm.VIEW_CASES)
-    case = cases_for(user).select_related("partner_body").defer(*unread).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
+    try:
+        return cases_for(user).select_related("partner_body").defer(*unread).get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
 
 
 # Of the agreement behind a case and of its partner agency, the case page shows only their

@@ -1,64 +1,43 @@
+import functools
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import Perm, can
 
+# The domains in the navigation bar: key, label, view, icon, and the permission to open it.
+NAVIGATION = (
+    ("home", _("Home"), "core:home", "house", None),
+    ("cases", _("Cases"), "cases:list", "life-preserver", Perm.VIEW_CASES),
+    ("agreements", _("Agreements"), "agreements:list", "file-earmark-text", Perm.VIEW_AGREEMENTS),
+    ("partners", _("Partners"), "partners:body_list", "globe2", Perm.VIEW_DIRECTORY),
+    (
+        "institutions",
+        _("Institutions"),
+        "core:institution_list",
+        "diagram-3",
+        Perm.VIEW_INSTITUTIONS,
+    ),
+    ("users", _("Users"), "core:user_list", "people", Perm.MANAGE_USERS),
+    ("audit", _("Audit trail"), "core:audit_list", "journal-check", Perm.VIEW_AUDIT),
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _link(view: str, prefix: str, urlconf: str) -> str:
+    # Kept: the bar is on every page, and a reverse() costs more than the rest of an item.
+    return reverse(view, urlconf=urlconf)
+
 
 def navigation(user) -> list[dict]:
     """The domains in the navigation bar, each shown only to those who may open it."""
-    items = [
-        {
-            "label": _("Home"),
-            "url": reverse("core:home"),
-            "icon": "house",
-            "show": True,
-            "key": "home",
-        },
-        {
-            "label": _("Cases"),
-            "url": reverse("cases:list"),
-            "icon": "life-preserver",
-            "show": can(user, Perm.VIEW_CASES),
-            "key": "cases",
-        },
-        {
-            "label": _("Agreements"),
-            "url": reverse("agreements:list"),
-            "icon": "file-earmark-text",
-            "show": can(user, Perm.VIEW_AGREEMENTS),
-            "key": "agreements",
-        },
-        {
-            "label": _("Partners"),
-            "url": reverse("partners:body_list"),
-            "icon": "globe2",
-            "show": can(user, Perm.VIEW_DIRECTORY),
-            "key": "partners",
-        },
-        {
-            "label": _("Institutions"),
-            "url": reverse("core:institution_list"),
-            "icon": "diagram-3",
-            "show": can(user, Perm.VIEW_INSTITUTIONS),
-            "key": "institutions",
-        },
-        {
-            "label": _("Users"),
-            "url": reverse("core:user_list"),
-            "icon": "people",
-            "show": can(user, Perm.MANAGE_USERS),
-            "key": "users",
-        },
-        {
-            "label": _("Audit trail"),
-            "url": reverse("core:audit_list"),
-            "icon": "journal-check",
-            "show": can(user, Perm.VIEW_AUDIT),
-            "key": "audit",
-        },
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    return [
+        {"key": key, "label": label, "url": _link(view, prefix, urlconf), "icon": icon}
+        for key, label, view, icon, perm in NAVIGATION
+        if perm is None or can(user, perm)
     ]
-    return [item for item in items if item["show"]]
 
 
 class PermissionsOf:
