@@ -108,6 +108,20 @@ def report_data(country, **overrides):
     return data
 
 
+def overdue_case(personas, posts, country, *, title: str) -> Case:
+    """A case of the task force opened from a report received three hours ago and never
+    acknowledged: urgent (a life at risk) and overdue."""
+    report = intake.report_receive(
+        actor=personas.overseas,
+        data=report_data(
+            country,
+            post=posts.task_force,
+            received_at=timezone.now() - datetime.timedelta(hours=3),
+        ),
+    )
+    return intake.case_open(actor=personas.overseas, reports=[report], title=title)
+
+
 @pytest.fixture
 def received_report(personas, posts, cambodia_police):
     return intake.report_receive(

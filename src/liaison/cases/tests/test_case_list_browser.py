@@ -1,16 +1,12 @@
 """The case list in headless Chromium, at the width of the office's laptops."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from liaison.cases.choices import CaseStatus
-from liaison.cases.services import intake
 from liaison.core.tests.browser import screenshot, sign_in
 from liaison.core.tests.factories import PASSWORD
 
-from .conftest import report_data
+from .conftest import overdue_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,15 +17,7 @@ def test_the_case_list_fits_a_laptop_screen_without_scrolling_sideways(
 ):
     # The widest rows: a case of the task force under its MOU, and an urgent one that is
     # overdue, with every badge; titles and places as long as the demo's.
-    report = intake.report_receive(
-        actor=personas.overseas,
-        data=report_data(
-            cambodia_police.country,
-            post=posts.task_force,
-            received_at=timezone.now() - datetime.timedelta(hours=3),
-        ),
-    )
-    overdue = intake.case_open(actor=personas.overseas, reports=[report], title="취업 사기")
+    overdue = overdue_case(personas, posts, cambodia_police.country, title="취업 사기")
     type(open_case).objects.filter(pk__in=[open_case.pk, overdue.pk]).update(
         post=posts.task_force,
         title="취업 사기 — Sihanoukville",

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from liaison.cases.choices import Category
+from liaison.cases.tests.conftest import overdue_case
 from liaison.cases.tests.test_dashboard import make_case
 from liaison.core.tests.browser import screenshot, sign_in
 from liaison.core.tests.factories import PASSWORD
@@ -59,18 +60,7 @@ def test_the_dashboard_draws_its_charts_and_the_map_without_the_internet(
 def test_an_officer_sees_the_overdue_case_in_red_on_the_home_page_and_opens_it(
     browser_page, live_server, personas, posts, cambodia_police
 ):
-    from liaison.cases.services import intake
-    from liaison.cases.tests.conftest import report_data
-
-    report = intake.report_receive(
-        actor=personas.overseas,
-        data=report_data(
-            cambodia_police.country,
-            post=posts.task_force,
-            received_at=timezone.now() - datetime.timedelta(hours=3),
-        ),
-    )
-    case = intake.case_open(actor=personas.overseas, reports=[report], title="Held in Bavet")
+    case = overdue_case(personas, posts, cambodia_police.country, title="Held in Bavet")
     page = browser_page
     sign_in(page, live_server.url, "overseas", PASSWORD)
     alert = page.locator("#overdue-alert.alert-danger")
