@@ -5,7 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
@@ -196,7 +196,7 @@ def agreement_create(request, payload: ApplicationIn):
     agreement = services.agreement_apply(
         actor=request.user, exception_reason=data["exception_reason"], **fields
     )
-    return 201, agreement
+    return Status(201, agreement)
 
 
 @router.post("/{int:pk}/submit", response=AgreementOut, summary="Submit (or resubmit)")
@@ -230,7 +230,7 @@ def review_create(request, pk: int, payload: ReviewIn):
     review = services.agreement_record_review(
         actor=request.user, agreement=_agreement(request, pk), **payload.dict()
     )
-    return 201, review
+    return Status(201, review)
 
 
 @router.get("/{int:pk}/documents", response=list[DocumentOut])
@@ -248,7 +248,7 @@ def document_create(
     document = services.document_upload(
         actor=request.user, agreement=_agreement(request, pk), kind=kind, upload=file
     )
-    return 201, document
+    return Status(201, document)
 
 
 @router.get("/{int:pk}/activities", response=list[ActivityOut])
@@ -267,7 +267,7 @@ def activity_create(request, pk: int, payload: ActivityIn):
         source=source if source[0] else None,
         **data,
     )
-    return 201, activity
+    return Status(201, activity)
 
 
 @router.get("/{int:pk}/annual-reports", response=list[AnnualReportOut])
@@ -280,7 +280,7 @@ def annual_report_create(request, pk: int, payload: AnnualReportIn):
     report = services.annual_report_submit(
         actor=request.user, agreement=_agreement(request, pk), **payload.dict()
     )
-    return 201, report
+    return Status(201, report)
 
 
 @router.get("/{int:pk}/assessment", response=AssessmentOut, summary="Effectiveness, in words")
