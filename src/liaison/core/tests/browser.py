@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def browser_page(live_server, settings):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -34,6 +35,10 @@ def browser_page(live_server, settings):
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
+        # While Playwright's event loop runs, Django keeps this thread's connections apart
+        # (asgiref's Local follows the loop's context): one the test opened would outlive
+        # it, and PostgreSQL would then refuse to drop the test database.
+        connections.close_all()
         context.close()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
