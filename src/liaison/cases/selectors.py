@@ -69,11 +69,15 @@ def get_case_for_user(user, pk: int, *, unread: Iterable[str] = ()) -> Case:
 # Of the agreement behind a case and of its partner agency, the case page shows only their
 # names: the rest (an agreement's 38 columns hold its whole text) is left unread.
 _UNSHOWN_ON_THE_PAGE = [
-    *(f"agreement__{f.name}" for f in Agreement._meta.concrete_fields if f.name != "title"),
+    *(
+        f"agreement__{f.name}"
+        for f in Agreement._meta.concrete_fields
+        if not (f.primary_key or f.name == "title")
+    ),
     *(
         f"partner_body__{f.name}"
         for f in PartnerBody._meta.concrete_fields
-        if f.name not in ("name_en", "name_ko")
+        if not (f.primary_key or f.name in ("name_en", "name_ko"))
     ),
 ]
 

@@ -207,6 +207,20 @@ def _prefixed(form_class, prefix):
     return make
 
 
+def _adding(form_class, prefix):
+    """The form of a new row, apart from the forms of the rows shown beside it."""
+    return lambda case, item, user, *args, **kwargs: form_class(
+        *args, prefix=f"{prefix}-new", **kwargs
+    )
+
+
+def _editing(form_class, prefix):
+    def make(case, item, user, *args, **kwargs):
+        return form_class(*args, instance=item, prefix=f"{prefix}-{item.pk}", **kwargs)
+
+    return make
+
+
 ACTIONS: dict[str, Action] = {
     "edit": Action(
         "overview", lambda c, i, u, *a, **k: forms.CaseForm(*a, case=c, user=u, **k), _edit
@@ -228,14 +242,10 @@ ACTIONS: dict[str, Action] = {
             "version": c.version,
         },
     ),
-    "victim_add": Action(
-        "people",
-        lambda c, i, u, *a, **k: forms.VictimForm(*a, prefix="victim-new", **k),
-        _victim_add,
-    ),
+    "victim_add": Action("people", _adding(forms.VictimForm, "victim"), _victim_add),
     "victim_edit": Action(
         "people",
-        lambda c, i, u, *a, **k: forms.VictimForm(*a, instance=i, prefix=f"victim-{i.pk}", **k),
+        _editing(forms.VictimForm, "victim"),
         _victim_edit,
         item_list="victims",
         item_form_attribute="edit_form",
@@ -248,14 +258,10 @@ ACTIONS: dict[str, Action] = {
         item_form_attribute="status_form",
         initial=lambda c, i: {"version": i.version},
     ),
-    "suspect_add": Action(
-        "people",
-        lambda c, i, u, *a, **k: forms.SuspectForm(*a, prefix="suspect-new", **k),
-        _suspect_add,
-    ),
+    "suspect_add": Action("people", _adding(forms.SuspectForm, "suspect"), _suspect_add),
     "suspect_edit": Action(
         "people",
-        lambda c, i, u, *a, **k: forms.SuspectForm(*a, instance=i, prefix=f"suspect-{i.pk}", **k),
+        _editing(forms.SuspectForm, "suspect"),
         _suspect_edit,
         item_list="suspects",
         item_form_attribute="edit_form",
