@@ -175,3 +175,20 @@ def test_an_anonymous_visitor_is_given_no_session(client, settings):
         assert client.get(reverse("core:login")).status_code == 200
     assert not any("django_session" in q["sql"] for q in captured.captured_queries)
     assert settings.SESSION_COOKIE_NAME not in client.cookies
+
+
+def test_the_user_menu_names_the_institution_without_a_query_of_its_own(client_for, personas):
+    officer = client_for(personas.ico)
+    with CaptureQueriesContext(connection) as captured:
+        page = officer.get(reverse("core:profile"))
+    assert personas.ico.institution.name_en in page.content.decode()
+    affiliation_reads = ('SELECT "core_institution"', 'SELECT "partners_partnerbody"')
+    statements = [q["sql"].lstrip() for q in captured.captured_queries]
+    assert [sql for sql in statements if sql.startswith(affiliation_reads)] == []
+
+
+def test_an_account_deactivated_while_signed_in_is_signed_out(client_for, personas):
+    officer = client_for(personas.ico)
+    User.objects.filter(pk=personas.ico.pk).update(is_active=False)
+    page = officer.get(reverse("core:profile"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("core:login"))
