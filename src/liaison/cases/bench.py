@@ -51,6 +51,9 @@ TARGETS = {
     "dashboard_post": 500,
 }
 MAX_RATIO = 3.0
+# Not a page of the product: a signed-in request that does nothing, measured as a page is.
+# Its ratio is the framework's own (session, user, middleware) and no page can go below it.
+REFERENCE = "signed_in_empty"
 INTAKE_TARGET = 100  # reports per second
 
 
@@ -309,6 +312,8 @@ class Figure:
     def verdict(self) -> str:
         if self.status != "ok":
             return self.status
+        if self.name == REFERENCE:
+            return "reference"
         fast = self.target is None or self.p95 <= self.target
         lean = self.ratio is None or self.ratio <= MAX_RATIO
         return "ok" if fast and lean else ("SLOW" if not fast else "OVER 3x FLOOR")
@@ -409,11 +414,16 @@ def _searches(base: str, queries: list[str]) -> list[str]:
     return [f"{base}?{urlencode({'q': q, 'status': 'all'})}" for q in queries]
 
 
+def reference(client: Client, samples: int) -> Figure:
+    with override_settings(ROOT_URLCONF="liaison.cases.bench_urls"):
+        return measure_page(client, REFERENCE, [reverse("bench_signed_in_empty")] * samples)
+
+
 def pages(user, samples: int) -> list[Figure]:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     mine = Case.objects.filter(created_by=user)
-    figures = []
+    figures = [reference(client, samples)]
     base = _url("cases:list")
     if base is None:
         figures += [Figure(name, status="n/a") for name in ("list", "search", "search_rare")]
@@ -542,6 +552,11 @@ def table(result: dict) -> list[str]:
         f"({posted['failures']} failed); target ≥ {posted['target']}/s  "
         + ("ok" if posted["per_second"] >= posted["target"] and not posted["failures"] else "SLOW")
     )
+    if any(f.name == REFERENCE and f.status == "ok" for f in result["figures"]):
+        lines.append(
+            f"{REFERENCE}: a signed-in request that does nothing, not a page of the product. "
+            "Its ratio is the least any page's can be here."
+        )
     for f in result["figures"]:
         if f.explain:
             lines += ["", f"{f.name}: slowest query {f.slowest_ms} ms:", f"  {f.slowest_sql[:600]}"]

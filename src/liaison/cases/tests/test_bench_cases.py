@@ -35,6 +35,9 @@ def test_the_benchmark_prints_the_table_and_writes_the_figures(settings, tmp_pat
     for page in ("list", "search", "detail", "dashboard"):
         assert any(line.startswith(page) for line in output.splitlines()), page
     assert "reports/s" in output
+    # The framework's own cost, measured as a page is and never judged as one.
+    reference = next(line for line in output.splitlines() if line.startswith(bench.REFERENCE))
+    assert reference.split()[-1] == "reference"
     figures = json.loads((tmp_path / "bench" / f"cases-{connection.vendor}.json").read_text())
     assert figures["cases"] == 200
     assert {p["name"] for p in figures["pages"]} >= {"list", "search", "detail", "dashboard"}
@@ -43,6 +46,8 @@ def test_the_benchmark_prints_the_table_and_writes_the_figures(settings, tmp_pat
             assert page["p95"] >= page["p50"] > 0
             assert page["floor_p50"] > 0 and page["queries"] > 0
             assert page["beyond_sql"] == round(page["p50"] - page["floor_p50"], 1)
+    empty = next(p for p in figures["pages"] if p["name"] == bench.REFERENCE)
+    assert empty["status"] == "ok" and empty["queries"] == 2  # the session and the user
     assert figures["intake"]["reports"] == 20 and figures["intake"]["failures"] == 0
 
     again = run("--database-url", "default", "--reuse", *TINY)
@@ -82,3 +87,7 @@ def test_by_default_it_creates_and_uses_a_database_of_its_own(tmp_path):
     assert (tmp_path / "bench" / "liaison-bench.sqlite3").exists()
     assert "intake (API)" in done.stdout
     assert (tmp_path / "bench" / "cases-sqlite.json").exists()
+
+
+def test_the_empty_reference_page_is_not_a_url_of_the_product():
+    assert bench._url("bench_signed_in_empty") is None
