@@ -11,6 +11,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.core.sql import Unindexed
+
 from .. import figures
 from ..choices import PRIORITY_RANK, Category, Priority, VictimStatus
 from ..fields import has_category
@@ -34,11 +36,15 @@ def open_now(visible: QuerySet, countries: Countries) -> list[dict]:
     )
     for code, n, urgent in rows:
         counts[code].update(open=n, urgent=urgent)
-    # One row per confined victim (the join), counted from two indexes alone.
+    # One row per confined victim (the join), counted from two indexes alone. Grouped on
+    # the country unindexed: SQLite would otherwise read a post's cases country by country
+    # through the country index (0.6 s on half a million cases) rather than start from the
+    # few confined victims (10 ms).
     confined = (
         visible.filter(victims__status=VictimStatus.CONFINED)
-        .values_list("country")
+        .values(code=Unindexed("country"))
         .annotate(n=Count("*"))
+        .values_list("code", "n")
     )
     for code, n in confined:
         counts[code]["confined"] = n
