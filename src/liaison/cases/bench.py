@@ -7,7 +7,9 @@ its SELECTs are executed again, exactly, through `connection.cursor()`; its writ
 audit row of a view, a session's idle expiry when it is due) are taken at the time they
 took in that request, since running them twice would write twice. The ratio page/floor is then what
 Python, templates and middleware add; "beyond SQL" is the same as a difference. The slowest
-of those queries is named, with its EXPLAIN, for any page over its target."""
+of those queries is named, with its EXPLAIN, for any page over its target. A signed-in
+request that does nothing is measured first, in the same way (`bench_urls`): the framework's
+own ratio, below which no page can go."""
 
 from __future__ import annotations
 
