@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+UserModel = get_user_model()
+
 
 class UserWithAffiliationBackend(ModelBackend):
     """Django's model backend, which also reads the user's institution and partner agency:
@@ -10,9 +12,9 @@ class UserWithAffiliationBackend(ModelBackend):
     their own on each request."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("institution", "partner_body")
+        users = UserModel._default_manager.select_related("institution", "partner_body")
         try:
             user = users.get(pk=user_id)
-        except get_user_model().DoesNotExist:
+        except UserModel.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
