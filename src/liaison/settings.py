@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "liaison.agreements",
     "liaison.personnel",
     "liaison.cases",
+    "liaison",  # the project level: the home page and the demo data span every domain
 ]
 
 MIDDLEWARE = [
@@ -151,7 +152,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["liaison.core.auth.UserWithAffiliationBackend"]
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 PASSWORD_HASHERS = [

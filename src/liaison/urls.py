@@ -2,15 +2,17 @@
 
 from django.urls import include, path
 
+from liaison import home
 from liaison.api import api
 from liaison.core import views as core_views
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("", include("liaison.core.urls")),
     path("partners/", include("liaison.partners.urls")),
     path("agreements/", include("liaison.agreements.urls")),
     path("cases/", include("liaison.cases.urls")),
-    path("posts/", include("liaison.personnel.urls")),
+    path("posts/", include("liaison.cases.post_urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),
 ]

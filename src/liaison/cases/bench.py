@@ -33,8 +33,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from liaison.core.choices import Role
+from liaison.demo import cases as demo
 
-from . import demo
 from . import generate as generator
 from .models import Case, Identifier, Victim
 

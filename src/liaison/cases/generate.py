@@ -332,7 +332,7 @@ def build_context(*, actor, start: datetime.date) -> Context:
     from liaison.agreements.choices import AgreementStatus as A
     from liaison.agreements.models import Agreement
 
-    from .demo import JTF_OPENED, POSTS, _partner  # the posts are demo facts
+    from liaison.demo.cases import JTF_OPENED, POSTS, _partner  # the posts are demo facts
 
     partners = {code: getattr(_partner(code), "pk", None) for code in COUNTRIES}
     found = {p.name_en: p for p in Post.objects.all()}

@@ -8,7 +8,7 @@ from .permissions import Perm, can
 
 # The domains in the navigation bar: key, label, view, icon, and the permission to open it.
 NAVIGATION = (
-    ("home", _("Home"), "core:home", "house", None),
+    ("home", _("Home"), "home", "house", None),
     ("cases", _("Cases"), "cases:list", "life-preserver", Perm.VIEW_CASES),
     ("agreements", _("Agreements"), "agreements:list", "file-earmark-text", Perm.VIEW_AGREEMENTS),
     ("partners", _("Partners"), "partners:body_list", "globe2", Perm.VIEW_DIRECTORY),

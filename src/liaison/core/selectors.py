@@ -1,4 +1,5 @@
-"""Reads of the core domain that depend on who asks: dashboards, lists, the institution tree."""
+"""Reads of the core domain that depend on who asks: the lists of users and of the audit
+trail, the institution tree."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role
 from .listing import Column
-from .models import AuditEvent, Institution, User
-from .permissions import Perm, can
+from .models import Institution
 
 USER_COLUMNS = [
     Column("username", _("Username"), sort="username"),
@@ -80,60 +79,3 @@ def institution_tree() -> list[tuple[Institution, int]]:
 
     walk(None, 0)
     return ordered
-
-
-def dashboard_cards(user: User) -> list[dict]:
-    """The home page: one card per domain the user may see; domains not built yet say so."""
-    from liaison.partners.selectors import directory_summary
-
-    cards = []
-    if can(user, Perm.VIEW_DIRECTORY):
-        cards.append(
-            {"key": "partners", "title": _("Partner directory"), "summary": directory_summary(user)}
-        )
-    if can(user, Perm.VIEW_AGREEMENTS):
-        from liaison.agreements.selectors import dashboard_summary
-
-        cards.append(
-            {
-                "key": "agreements",
-                "title": _("Agreements (MOUs)"),
-                "summary": dashboard_summary(user, today=timezone.localdate()),
-            }
-        )
-    if can(user, Perm.VIEW_CASES):
-        from liaison.cases.dashboard import home_summary as cases_summary
-        from liaison.personnel.selectors import home_summary as personnel_summary
-
-        cards.append(
-            {
-                "key": "cases",
-                "title": _("Cases of nationals abroad"),
-                "summary": cases_summary(user),
-            }
-        )
-        cards.append(
-            {
-                "key": "personnel",
-                "title": _("Overseas posts"),
-                "summary": personnel_summary(user),
-            }
-        )
-    for key, title in (("programmes", _("Programmes and multilateral work")),):
-        if user.role not in (Role.AUDITOR, Role.PARTNER_LIAISON):
-            cards.append({"key": key, "title": title, "placeholder": True})
-    if can(user, Perm.VIEW_AUDIT):
-        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        cards.append(
-            {
-                "key": "audit",
-                "title": _("Audit trail"),
-                "summary": {
-                    "events_today": AuditEvent.objects.filter(at__gte=today).count(),
-                    "failed_logins_today": AuditEvent.objects.filter(
-                        at__gte=today, action="login_failed"
-                    ).count(),
-                },
-            }
-        )
-    return cards

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,20 +36,17 @@ from .selectors import (
     AUDIT_COLUMNS,
     USER_COLUMNS,
     audit_filter,
-    dashboard_cards,
     institution_tree,
     user_filter,
 )
 
 
-def _safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
+def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    from django.urls import reverse
-
     return reverse(fallback)
 
 
@@ -125,7 +124,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
 
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
@@ -141,13 +139,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
         secure=request.is_secure(),
     )
     return response
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/home.html", {"cards": dashboard_cards(request.user), "active_nav": "home"}
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,8 +169,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 password_form.add_error("new_password", error.messages)
             else:
-                from django.contrib.auth import update_session_auth_hash
-
                 update_session_auth_hash(request, user)
                 messages.success(request, _("Your password is changed."))
                 return redirect("core:profile")
@@ -372,8 +361,6 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Error pages: a clear message, the request id to quote, never a traceback.
 @login_not_required
 def bad_request(request, exception=None):
-    from django.core.exceptions import RequestDataTooBig
-
     if isinstance(exception, RequestDataTooBig):
         return error_response(request, 413, _("The upload is larger than the limit."))
     return error_response(request, 400, _("The request could not be understood."))

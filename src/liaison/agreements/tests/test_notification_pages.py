@@ -60,7 +60,7 @@ def test_a_role_without_agreements_has_no_notifications_page_and_no_badge(
 ):
     client = client_for(personas.auditor)
     assert client.get(reverse("agreements:notifications")).status_code == 403
-    assert "notifications-link" not in client.get(reverse("core:home")).content.decode()
+    assert "notifications-link" not in client.get(reverse("home")).content.decode()
     assert badge(client).strip() == ""
 
 

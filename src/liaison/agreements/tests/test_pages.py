@@ -236,6 +236,6 @@ def test_the_other_pages_render(client_for, personas, draft, walk):
         ("agreements:occasion_list", []),
         ("agreements:summary", [draft.pk]),
         ("agreements:detail", [draft.pk]),
-        ("core:home", []),
+        ("home", []),
     ):
         assert client.get(reverse(name, args=args)).status_code == 200, name

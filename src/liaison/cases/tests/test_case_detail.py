@@ -202,9 +202,9 @@ def test_the_summary_is_a_printable_page_without_navigation(client_for, personas
 
 
 def test_the_navigation_offers_cases_to_those_who_see_them(client_for, personas):
-    home = client_for(personas.analyst).get(reverse("core:home"))
+    home = client_for(personas.analyst).get(reverse("home"))
     assert reverse("cases:list") in home.content.decode()
-    home = client_for(personas.requester).get(reverse("core:home"))
+    home = client_for(personas.requester).get(reverse("home"))
     assert 'href="/cases/"' not in home.content.decode()
 
 

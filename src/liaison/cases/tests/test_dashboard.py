@@ -306,8 +306,8 @@ def test_the_history_is_kept_a_few_minutes_but_open_cases_are_counted_live(
 def test_the_dashboard_links_to_the_posts_and_for_the_office_to_the_targets(client_for, personas):
     ico_page = page(client_for(personas.ico)).content.decode()
     analyst_page = page(client_for(personas.analyst)).content.decode()
-    assert reverse("personnel:post_list") in ico_page and reverse("cases:targets") in ico_page
-    assert reverse("personnel:post_list") in analyst_page
+    assert reverse("posts:post_list") in ico_page and reverse("cases:targets") in ico_page
+    assert reverse("posts:post_list") in analyst_page
     assert reverse("cases:targets") not in analyst_page
 
 

@@ -28,7 +28,7 @@ def test_passwords_are_hashed_with_argon2():
 
 def test_successful_sign_in_is_audited_with_the_address(client, personas):
     response = sign_in(client, "ico")
-    assert response.status_code == 302 and response.url == reverse("core:home")
+    assert response.status_code == 302 and response.url == reverse("home")
     event = AuditEvent.objects.get(action=AuditAction.LOGIN)
     assert (event.actor, event.ip_address, event.object_id) == (
         personas.ico,
@@ -96,12 +96,12 @@ def test_only_an_administrator_may_unlock(client_for, personas):
 
 def test_idle_session_expires(client, personas, settings):
     sign_in(client, "ico")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
     idle = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(
         seconds=settings.SESSION_COOKIE_AGE + 60
     )
     with time_machine.travel(idle):
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("core:login"))
 
 
@@ -111,7 +111,7 @@ def test_activity_keeps_the_session_alive(client, personas, settings):
     step = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE * 2 // 3)
     for n in (1, 2):
         with time_machine.travel(start + step * n):
-            assert client.get(reverse("core:home")).status_code == 200
+            assert client.get(reverse("home")).status_code == 200
 
 
 def test_forms_require_the_csrf_token(personas):
@@ -124,7 +124,7 @@ def test_sign_out_is_audited_and_ends_the_session(client, personas):
     sign_in(client, "ico")
     client.post(reverse("core:logout"))
     assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, actor=personas.ico).exists()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_sign_in_redirects_only_to_this_site(client, personas):
@@ -132,7 +132,7 @@ def test_sign_in_redirects_only_to_this_site(client, personas):
         reverse("core:login") + "?next=https://evil.example/",
         {"username": "ico", "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("home")
 
 
 def test_deactivated_account_cannot_sign_in(client, personas):
@@ -155,16 +155,16 @@ def test_a_session_in_use_is_written_at_most_once_per_refresh_interval(client, p
     key = client.session.session_key
     start = datetime.datetime.now(tz=datetime.UTC)
     with time_machine.travel(start, tick=False):
-        _session_writes(client, reverse("core:home"))
+        _session_writes(client, reverse("home"))
         expiry = Session.objects.get(pk=key).expire_date
     # Within the interval a page view reads the session and writes nothing.
     with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
-        assert _session_writes(client, reverse("core:home")) == []
+        assert _session_writes(client, reverse("home")) == []
     assert Session.objects.get(pk=key).expire_date == expiry
     # Past it, the view pushes the idle expiry forward.
     later = start + datetime.timedelta(seconds=settings.LIAISON_SESSION_REFRESH_SECONDS + 1)
     with time_machine.travel(later, tick=False):
-        assert _session_writes(client, reverse("core:home"))
+        assert _session_writes(client, reverse("home"))
     assert Session.objects.get(pk=key).expire_date == later + datetime.timedelta(
         seconds=settings.SESSION_COOKIE_AGE
     )

@@ -101,7 +101,7 @@ def test_an_unknown_language_is_refused(client_for, personas):
 
 
 def test_a_wrong_method_is_refused(client_for, personas):
-    assert client_for(personas.ico).post(reverse("core:home")).status_code == 405
+    assert client_for(personas.ico).post(reverse("home")).status_code == 405
 
 
 def test_a_failed_action_leaves_no_audit_entry(client_for, personas):

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_role_reaches_its_home_page(client_for, personas):
     for user in vars(personas).values():
-        assert client_for(user).get(reverse("core:home")).status_code == 200, user.role
+        assert client_for(user).get(reverse("home")).status_code == 200, user.role
 
 
 def test_the_home_page_shows_only_the_domains_a_role_may_open(client_for, personas):

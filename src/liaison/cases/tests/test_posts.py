@@ -57,14 +57,14 @@ def late_case(personas, posts, cambodia_police):
 @pytest.mark.parametrize("who", ["requester", "auditor", "partner", "outsider"])
 def test_roles_without_case_access_are_refused_the_posts(client_for, personas, posts, who):
     client = client_for(getattr(personas, who))
-    assert client.get(reverse("personnel:post_list")).status_code == 403
-    assert client.get(reverse("personnel:post_detail", args=[posts.manila.pk])).status_code == 403
+    assert client.get(reverse("posts:post_list")).status_code == 403
+    assert client.get(reverse("posts:post_detail", args=[posts.manila.pk])).status_code == 403
 
 
 def test_an_analyst_sees_the_posts_with_their_officers_and_case_counts(
     client_for, personas, posts, late_case
 ):
-    response = client_for(personas.analyst).get(reverse("personnel:post_list"))
+    response = client_for(personas.analyst).get(reverse("posts:post_list"))
     assert response.status_code == 200
     rows = {p.pk: p for p in response.context["posts"]}
     task_force = rows[posts.task_force.pk]
@@ -72,20 +72,20 @@ def test_an_analyst_sees_the_posts_with_their_officers_and_case_counts(
     assert (rows[posts.manila.pk].officer_count, rows[posts.manila.pk].open_cases) == (1, 0)
     html = response.content.decode()
     assert "Korea–Cambodia Joint Task Force" in html and "Cambodian National Police" in html
-    assert reverse("personnel:post_create") not in html  # analysts do not manage posts
+    assert reverse("posts:post_create") not in html  # analysts do not manage posts
     detail = client_for(personas.analyst).get(
-        reverse("personnel:post_detail", args=[posts.task_force.pk])
+        reverse("posts:post_detail", args=[posts.task_force.pk])
     )
     assert late_case.reference in detail.content.decode()
     assert "Held in Bavet" not in detail.content.decode()  # a title may name someone
 
 
 def test_an_overseas_officer_counts_only_the_cases_they_may_see(client_for, posts, late_case):
-    response = client_for(posts.manila_officer).get(reverse("personnel:post_list"))
+    response = client_for(posts.manila_officer).get(reverse("posts:post_list"))
     rows = {p.pk: p for p in response.context["posts"]}
     assert rows[posts.task_force.pk].open_cases == 0
     detail = client_for(posts.manila_officer).get(
-        reverse("personnel:post_detail", args=[posts.task_force.pk])
+        reverse("posts:post_detail", args=[posts.task_force.pk])
     )
     assert detail.context["case_total"] == 0 and late_case.reference not in detail.content.decode()
 
@@ -100,7 +100,7 @@ def test_the_post_page_shows_officers_roles_open_cases_flagged_and_local_time(
         ended_on=TODAY() - datetime.timedelta(days=100),
     )
     response = client_for(personas.ico).get(
-        reverse("personnel:post_detail", args=[posts.task_force.pk])
+        reverse("posts:post_detail", args=[posts.task_force.pk])
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -126,19 +126,19 @@ def test_only_the_office_and_administrators_change_posts(client_for, personas, p
     client = client_for(getattr(personas, who))
     post = posts.task_force
     philippines = posts.manila.country
-    assert client.get(reverse("personnel:post_create")).status_code == 403
+    assert client.get(reverse("posts:post_create")).status_code == 403
     assert (
-        client.post(reverse("personnel:post_create"), new_post_form(philippines)).status_code == 403
+        client.post(reverse("posts:post_create"), new_post_form(philippines)).status_code == 403
     )
     assert (
         client.post(
-            reverse("personnel:post_edit", args=[post.pk]), new_post_form(philippines)
+            reverse("posts:post_edit", args=[post.pk]), new_post_form(philippines)
         ).status_code
         == 403
     )
     assert (
         client.post(
-            reverse("personnel:posting_add", args=[post.pk]),
+            reverse("posts:posting_add", args=[post.pk]),
             {"officer": personas.overseas.pk, "role": "head", "started_on": "2025-01-01"},
         ).status_code
         == 403
@@ -146,7 +146,7 @@ def test_only_the_office_and_administrators_change_posts(client_for, personas, p
     posting = post.postings.get()
     assert (
         client.post(
-            reverse("personnel:posting_end", args=[post.pk, posting.pk]),
+            reverse("posts:posting_end", args=[post.pk, posting.pk]),
             {f"end-{posting.pk}-ended_on": TODAY().isoformat()},
         ).status_code
         == 403
@@ -156,7 +156,7 @@ def test_only_the_office_and_administrators_change_posts(client_for, personas, p
 
 def test_the_office_opens_a_post_and_it_is_audited(client_for, personas, cambodia_police):
     response = client_for(personas.ico).post(
-        reverse("personnel:post_create"), new_post_form(cambodia_police.country)
+        reverse("posts:post_create"), new_post_form(cambodia_police.country)
     )
     post = Post.objects.get(name_en="Police attaché, Embassy in Hanoi")
     assert response.status_code == 302 and response.url == f"/posts/{post.pk}/"
@@ -180,7 +180,7 @@ def test_a_bad_post_is_refused_with_the_field_named(
     client_for, personas, posts, cambodia_police, changes, field
 ):
     response = client_for(personas.ico).post(
-        reverse("personnel:post_create"), new_post_form(cambodia_police.country, **changes)
+        reverse("posts:post_create"), new_post_form(cambodia_police.country, **changes)
     )
     assert response.status_code == 400
     assert field in response.context["form"].errors
@@ -216,7 +216,7 @@ def test_editing_a_post_records_only_what_changed(client_for, personas, posts):
         "time_zone": post.time_zone,
         "is_active": "on",
     }
-    response = client_for(personas.admin).post(reverse("personnel:post_edit", args=[post.pk]), data)
+    response = client_for(personas.admin).post(reverse("posts:post_edit", args=[post.pk]), data)
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.city == "Quezon City"
@@ -231,7 +231,7 @@ def test_the_office_posts_an_officer_and_ends_the_posting(client_for, personas, 
     )
     start = TODAY() - datetime.timedelta(days=10)
     response = client.post(
-        reverse("personnel:posting_add", args=[posts.manila.pk]),
+        reverse("posts:posting_add", args=[posts.manila.pk]),
         {"officer": officer.pk, "role": PostingRole.DESK_OFFICER, "started_on": start.isoformat()},
     )
     assert response.status_code == 302
@@ -243,7 +243,7 @@ def test_the_office_posts_an_officer_and_ends_the_posting(client_for, personas, 
     ).exists()
 
     response = client.post(
-        reverse("personnel:posting_end", args=[posts.manila.pk, posting.pk]),
+        reverse("posts:posting_end", args=[posts.manila.pk, posting.pk]),
         {f"end-{posting.pk}-ended_on": (TODAY() - datetime.timedelta(days=1)).isoformat()},
     )
     assert response.status_code == 302
@@ -274,7 +274,7 @@ def test_only_overseas_officers_and_office_staff_can_be_posted(personas, posts, 
 def test_a_posting_that_ends_before_it_starts_is_refused(client_for, personas, posts):
     officer = UserFactory(username="backwards", role=Role.ICO_OFFICER)
     response = client_for(personas.ico).post(
-        reverse("personnel:posting_add", args=[posts.manila.pk]),
+        reverse("posts:posting_add", args=[posts.manila.pk]),
         {
             "officer": officer.pk,
             "role": PostingRole.LIAISON_OFFICER,
@@ -290,7 +290,7 @@ def test_a_posting_that_ends_before_it_starts_is_refused(client_for, personas, p
 def test_ending_a_posting_before_its_start_or_twice_is_refused(client_for, personas, posts):
     client = client_for(personas.ico)
     posting = posts.task_force.postings.get()
-    url = reverse("personnel:posting_end", args=[posts.task_force.pk, posting.pk])
+    url = reverse("posts:posting_end", args=[posts.task_force.pk, posting.pk])
     too_early = posting.started_on - datetime.timedelta(days=1)
     response = client.post(url, {f"end-{posting.pk}-ended_on": too_early.isoformat()})
     assert response.status_code == 400
@@ -317,17 +317,17 @@ def test_an_officer_cannot_be_posted_twice_to_the_same_post_at_once(personas, po
 def test_a_bad_posting_form_answers_400_not_500(client_for, personas, posts):
     client = client_for(personas.ico)
     for data in ({}, {"officer": "x", "role": "king", "started_on": "yesterday"}):
-        response = client.post(reverse("personnel:posting_add", args=[posts.manila.pk]), data)
+        response = client.post(reverse("posts:posting_add", args=[posts.manila.pk]), data)
         assert response.status_code == 400
     wrong_post = reverse(
-        "personnel:posting_end", args=[posts.manila.pk, posts.task_force.postings.get().pk]
+        "posts:posting_end", args=[posts.manila.pk, posts.task_force.postings.get().pk]
     )
     assert client.post(wrong_post, {}).status_code == 404
 
 
 def test_case_counts_exclude_closed_cases(client_for, personas, posts, late_case):
     Case.objects.filter(pk=late_case.pk).update(status="closed", outcome="no_crime")
-    response = client_for(personas.ico).get(reverse("personnel:post_list"))
+    response = client_for(personas.ico).get(reverse("posts:post_list"))
     rows = {p.pk: p for p in response.context["posts"]}
     assert rows[posts.task_force.pk].open_cases == 0
 

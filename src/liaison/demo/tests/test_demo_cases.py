@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from liaison.agreements.choices import AgreementStatus
 from liaison.agreements.tests.factories import AgreementFactory
-from liaison.cases import demo, generate, workflow
+from liaison.cases import generate, workflow
 from liaison.cases.choices import CaseStatus, ProcedureStatus, VictimStatus
 from liaison.cases.models import Case, Report, Suspect, TimelineEntry, Victim
 from liaison.cases.services import search, targets
-from liaison.core.demo import load_demo_data
+from liaison.demo import cases as demo
+from liaison.demo import load_demo_data
 from liaison.personnel.models import Post, PostingRole
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.choices import Role
-from liaison.core.demo import load_demo_data
 from liaison.core.models import User
+from liaison.demo import load_demo_data
 
 
 class Command(BaseCommand):

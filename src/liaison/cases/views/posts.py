@@ -1,4 +1,4 @@
-"""Pages of the overseas posts: the list, one post with its officers and open cases, and
+"""Pages of the overseas posts (in cases: each post's page shows its case workload): the list, one post with its officers and open cases, and
 the office's forms to open or edit a post and to post an officer or end a posting."""
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from liaison.core.forms import bootstrapify
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import save_form
 
-from . import selectors, services
-from .forms import PostForm, PostingEndForm, PostingForm
-from .models import Post, Posting
+from liaison.personnel import selectors, services
+from liaison.personnel.forms import PostForm, PostingEndForm, PostingForm
+from liaison.personnel.models import Post, Posting
+
+from .. import workload
 
 NAV = {"active_nav": "cases"}
 
@@ -26,10 +28,10 @@ def post_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_CASES)
     return render(
         request,
-        "personnel/post_list.html",
+        "cases/posts/list.html",
         {
             **NAV,
-            "posts": selectors.posts_for(request.user),
+            "posts": workload.posts_for(request.user),
             "can_manage": can(request.user, Perm.MANAGE_CASE_SETTINGS),
         },
     )
@@ -39,7 +41,7 @@ def _detail(request, post: Post, *, posting_form=None, end_forms=None, status=20
     user = request.user
     now = timezone.now()
     today = timezone.localdate(now)
-    cases, total = selectors.open_cases_of(user, post, now=now)
+    cases, total = workload.open_cases_of(user, post, now=now)
     can_manage = can(user, Perm.MANAGE_CASE_SETTINGS)
     postings = selectors.postings_of(post, today=today)
     end_forms = end_forms or {}
@@ -51,7 +53,7 @@ def _detail(request, post: Post, *, posting_form=None, end_forms=None, status=20
         )
     return render(
         request,
-        "personnel/post_detail.html",
+        "cases/posts/detail.html",
         {
             **NAV,
             "post": post,
@@ -89,10 +91,10 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     if saved:
         messages.success(request, _("The post is saved."))
-        return redirect("personnel:post_detail", pk=saved.pk)
+        return redirect("posts:post_detail", pk=saved.pk)
     return render(
         request,
-        "personnel/post_form.html",
+        "cases/posts/form.html",
         {**NAV, "form": bootstrapify(form), "post": post},
         status=400 if request.method == "POST" else 200,
     )
@@ -109,7 +111,7 @@ def posting_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if saved:
         messages.success(request, _("%(officer)s is posted here.") % {"officer": saved.officer})
-        return redirect("personnel:post_detail", pk=post.pk)
+        return redirect("posts:post_detail", pk=post.pk)
     return _detail(request, post, posting_form=bootstrapify(form), status=400)
 
 
@@ -126,5 +128,5 @@ def posting_end(request: HttpRequest, pk: int, posting_pk: int) -> HttpResponse:
     )
     if saved:
         messages.success(request, _("The posting is ended."))
-        return redirect("personnel:post_detail", pk=posting.post_id)
+        return redirect("posts:post_detail", pk=posting.post_id)
     return _detail(request, posting.post, end_forms={posting.pk: bootstrapify(form)}, status=400)

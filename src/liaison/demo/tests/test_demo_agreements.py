@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
-from liaison.agreements.demo import load_agreement_demo_data
 from liaison.agreements.models import Agreement
+from liaison.demo.agreements import load_agreement_demo_data
 
 
 def test_the_demo_loads_96_agreements_once(db, personas):

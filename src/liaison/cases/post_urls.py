@@ -1,8 +1,10 @@
+"""The overseas posts' pages, under /posts/."""
+
 from django.urls import path
 
-from . import views
+from .views import posts as views
 
-app_name = "personnel"
+app_name = "posts"
 
 urlpatterns = [
     path("", views.post_list, name="post_list"),

@@ -9,7 +9,7 @@ homicide of university student "A" in the Bokor Mountain area, Kampot Province, 
 by three suspects of Chinese nationality, with a joint autopsy in Cambodia and the
 repatriation of the remains discussed at the bilateral meeting. Everything else is
 illustrative and marked so.
-The illustrative cases come from cases.generate."""
+The illustrative cases come from the generator (cases.generate)."""
 
 from __future__ import annotations
 
@@ -19,14 +19,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.core import audit
-from liaison.core.choices import AuditAction, Role
-from liaison.partners.choices import PartnerKind
-from liaison.partners.models import Country, PartnerBody
-from liaison.personnel.models import Post, PostingRole, PostKind
-
-from . import figures, names
-from .choices import (
+from liaison.agreements.models import Agreement
+from liaison.cases import figures, names
+from liaison.cases.choices import (
     CaseStatus,
     Category,
     Channel,
@@ -38,8 +33,8 @@ from .choices import (
     SuspectRole,
     VictimStatus,
 )
-from .generate import generate
-from .models import (
+from liaison.cases.generate import generate
+from liaison.cases.models import (
     Case,
     CaseTransition,
     PartnerRequest,
@@ -48,7 +43,12 @@ from .models import (
     TimelineEntry,
     Victim,
 )
-from .services import targets
+from liaison.cases.services import search, targets
+from liaison.core import audit
+from liaison.core.choices import AuditAction, Role
+from liaison.partners.choices import PartnerKind
+from liaison.partners.models import Country, PartnerBody
+from liaison.personnel.models import Post, PostingRole, PostKind
 
 DEMO_CASES = 2000
 DEMO_SEED = 2012  # the year the first Korean Desk opened
@@ -174,8 +174,6 @@ def load_bokor_case(posts: dict[str, Post], actor) -> Case | None:
     withheld), the place, the month, three suspects of Chinese nationality (names withheld),
     the joint autopsy and the repatriation of the remains discussed at the bilateral
     meeting. Times of day, the report and the status history are illustrative."""
-    from liaison.agreements.models import Agreement
-
     if Case.objects.filter(title=BOKOR_TITLE).exists():
         return None
     cnp = _partner("KH", "Cambodian National Police")
@@ -222,8 +220,6 @@ def load_bokor_case(posts: dict[str, Post], actor) -> Case | None:
     case.save()
     figures.refresh(figures.keys(case))
     _bokor_people(case, reported, actor, cnp)
-    from .services import search
-
     search.refresh(case)
     return case
 

@@ -1,6 +1,6 @@
-"""Loads the demo data set: the home agency's institutions, its partners, contact persons
-and one account per role. Safe to run again: it updates what exists and never resets a
-password that was already set."""
+"""The demo directory: the home agency's institutions, its partners, their contact
+persons and one account per role. Updates what exists; never resets a password that was
+already set."""
 
 from __future__ import annotations
 
@@ -9,21 +9,16 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 
-from . import audit
-from .choices import AuditAction
-from .models import Institution, User
-
-DEMO_FILE = Path(__file__).parent / "data" / "demo" / "knpa.json"
+from liaison.core.models import Institution, User
+from liaison.partners.models import Contact, Country, PartnerBody
 
 
-def _logins_file() -> Path:
+def logins_file() -> Path:
     return Path(settings.VAR_DIR) / "demo-logins.json"
 
 
-def _institutions(rows: list[dict]) -> dict[str, Institution]:
+def institutions(rows: list[dict]) -> dict[str, Institution]:
     by_code: dict[str, Institution] = {}
     for row in rows:
         institution, _ = Institution.objects.update_or_create(
@@ -40,9 +35,7 @@ def _institutions(rows: list[dict]) -> dict[str, Institution]:
     return by_code
 
 
-def _partners(rows: list[dict]) -> dict:
-    from liaison.partners.models import Country, PartnerBody
-
+def partners(rows: list[dict]) -> dict:
     by_key = {}
     for row in rows:
         country = Country.objects.get(code=row["country"]) if row.get("country") else None
@@ -61,9 +54,7 @@ def _partners(rows: list[dict]) -> dict:
     return by_key
 
 
-def _contacts(rows: list[dict], partners: dict) -> int:
-    from liaison.partners.models import Contact
-
+def contacts(rows: list[dict], partners: dict) -> int:
     for row in rows:
         Contact.objects.update_or_create(
             partner_body=partners[row["partner"]],
@@ -79,10 +70,10 @@ def _contacts(rows: list[dict], partners: dict) -> int:
     return len(rows)
 
 
-def _users(rows: list[dict], institutions: dict, partners: dict) -> dict[str, str]:
+def users(rows: list[dict], institutions: dict, partners: dict) -> dict[str, str]:
     """Creates the demo accounts; returns username → password for those whose password
     this installation generated (kept in var/ so that later runs print the same)."""
-    path = _logins_file()
+    path = logins_file()
     known = json.loads(path.read_text()) if path.exists() else {}
     for row in rows:
         user, created = User.objects.update_or_create(
@@ -105,42 +96,3 @@ def _users(rows: list[dict], institutions: dict, partners: dict) -> dict[str, st
     path.write_text(json.dumps(known, indent=2))
     path.chmod(0o600)
     return {row["username"]: known.get(row["username"], "(changed by its user)") for row in rows}
-
-
-def _agreements() -> int:
-    from liaison.agreements.demo import load_agreement_demo_data
-
-    return load_agreement_demo_data()["agreements_total"]
-
-
-def _cases() -> int:
-    # After the agreements: the Joint Task Force MOU decides which cases it is the basis of.
-    from liaison.cases.demo import load_case_demo_data
-
-    return load_case_demo_data()["cases_total"]
-
-
-def load_demo_data(path: Path = DEMO_FILE) -> tuple[dict[str, int], dict[str, str]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    call_command("sync_countries", verbosity=0)
-    with transaction.atomic():
-        institutions = _institutions(data["institutions"])
-        partners = _partners(data["partners"])
-        contacts = _contacts(data["contacts"], partners)
-        logins = _users(data["users"], institutions, partners)
-        counts = {
-            "institutions": len(institutions),
-            "partners": len(partners),
-            "contacts": contacts,
-            "users": len(logins),
-        }
-        audit.record(
-            AuditAction.IMPORT,
-            actor=None,
-            actor_label="liaison demo-data",
-            object_type="demo-data",
-            object_repr=", ".join(f"{k}: {v}" for k, v in counts.items()),
-        )
-        counts["agreements"] = _agreements()
-    counts["cases"] = _cases()
-    return counts, logins

@@ -12,14 +12,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.core import audit
-from liaison.core.choices import AuditAction
-from liaison.core.models import Institution
-from liaison.partners.choices import PartnerKind
-from liaison.partners.models import Country, PartnerBody
-
-from .choices import ActivityKind, AgreementStatus, ScopeArea, TerminationDecision
-from .models import (
+from liaison.agreements.choices import ActivityKind, AgreementStatus, ScopeArea, TerminationDecision
+from liaison.agreements.models import (
     Agreement,
     AgreementTransition,
     AnnualReport,
@@ -27,6 +21,11 @@ from .models import (
     EffectivenessDecision,
     Occasion,
 )
+from liaison.core import audit
+from liaison.core.choices import AuditAction
+from liaison.core.models import Institution, User
+from liaison.partners.choices import PartnerKind
+from liaison.partners.models import Country, PartnerBody
 
 S = AgreementStatus
 D = datetime.date
@@ -324,8 +323,6 @@ def _historical(count: int) -> int:
 
 
 def _any_staff():
-    from liaison.core.models import User
-
     return User.objects.filter(role__in=["ico_officer", "administrator"]).order_by("pk").first()
 
 
