@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .choices import AgreementStatus
 from .selectors import agreements_for, due_items
+from .services import effectiveness_overview
 
 # Regions from the time-zone database's areas (via Babel's CLDR data), so the grouping
 # of countries comes from a maintained list, not ours.
@@ -94,8 +95,6 @@ def due_this_month(user, *, today: datetime.date) -> list:
 def termination_candidates(user, *, today: datetime.date) -> list[tuple]:
     """(agreement, assessment or None): agreements recommended for termination and
     awaiting the decision, then active ones last year's assessment finds ineffective."""
-    from .services import effectiveness_overview
-
     visible = agreements_for(user)
     S = AgreementStatus
     awaiting = [(a, None) for a in visible.filter(status=S.TERMINATION_RECOMMENDED)]

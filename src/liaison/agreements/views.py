@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core import import_pages
-from liaison.core.forms import bootstrapify
+from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import Institution
 from liaison.core.permissions import Perm, can, require
@@ -28,6 +28,7 @@ from . import forms, permissions, rules, selectors, services, workflow
 from .choices import IN_FORCE_STATUSES, AgreementStatus, AgreementType, ScopeArea
 from .conf import effectiveness_thresholds, result_report_due_days
 from .models import Occasion
+from .services.conclusion import CRITERION_KEYS
 from .services.importing import IMPORT_COLUMNS, IMPORT_STATUSES
 
 NAV = {"active_nav": "agreements"}
@@ -309,8 +310,6 @@ def _exception(request, agreement, data):
 
 
 def _review(request, agreement, data):
-    from .services.conclusion import CRITERION_KEYS
-
     services.agreement_record_review(
         actor=request.user,
         agreement=agreement,

@@ -331,7 +331,6 @@ class Context:
 def build_context(*, actor, start: datetime.date) -> Context:
     from liaison.agreements.choices import AgreementStatus as A
     from liaison.agreements.models import Agreement
-
     from liaison.demo.cases import JTF_OPENED, POSTS, _partner  # the posts are demo facts
 
     partners = {code: getattr(_partner(code), "pk", None) for code in COUNTRIES}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.core.models import IllustrativeMixin, TimestampedModel
 from liaison.core.sql import Literal
 
-from . import protect
+from . import permissions, protect
 from .choices import (
     PRIORITY_RANK,
     ArrestStatus,
@@ -220,9 +220,7 @@ OPEN_CASES = ~Q(status=Literal(CaseStatus.CLOSED))
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> CaseQuerySet:
-        from .permissions import case_scope
-
-        return case_scope(self, user)
+        return permissions.case_scope(self, user)
 
     def open(self) -> CaseQuerySet:
         return self.filter(OPEN_CASES)

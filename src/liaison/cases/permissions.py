@@ -9,11 +9,10 @@ from django.db.models import Q
 
 from liaison.core.choices import Role
 from liaison.core.permissions import Perm, can, refuse
+from liaison.personnel.models import Post
 
 
 def _post_ids(user) -> list[int]:
-    from liaison.personnel.models import Post
-
     return list(Post.objects.of_officer(user).values_list("pk", flat=True))
 
 
@@ -55,13 +54,12 @@ def sees_passports(user) -> bool:
 
 def can_work(user, case) -> bool:
     """May change `case`: work permission and the case in the user's scope."""
-    from .models import Case
-
     if not can(user, Perm.WORK_CASES):
         return False
     if sees_every_case(user):
         return True  # no scope to check: spare every page and every change a query
-    return Case.objects.visible_to(user).filter(pk=case.pk).exists()
+    # The case's own manager: this module sits below cases.models, which reads its scope here.
+    return type(case).objects.visible_to(user).filter(pk=case.pk).exists()
 
 
 def require_work(user, case) -> None:
@@ -72,8 +70,6 @@ def require_work(user, case) -> None:
 
 def can_work_report(user, report) -> bool:
     """May attach, open a case from, dismiss or complete `report`."""
-    from .models import Report
-
     if not can(user, Perm.WORK_CASES):
         return False
-    return report_scope(Report.objects.filter(pk=report.pk), user).exists()
+    return report_scope(type(report).objects.filter(pk=report.pk), user).exists()

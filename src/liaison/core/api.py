@@ -119,9 +119,14 @@ class TokenCreated(TokenOut):
     token: str
 
 
-def _exists(model, pk, field):
-    if pk is not None and not model.objects.filter(pk=pk).exists():
-        raise ValidationError({field: "No such record."})
+def _exists(data: dict, *fields: str) -> None:
+    """Each `<field>_id` given names an existing record of the model the user's field
+    points to (a partner agency is a record of the partner directory, a layer above)."""
+    for field in fields:
+        pk = data.get(f"{field}_id")
+        model = User._meta.get_field(field).related_model
+        if pk is not None and not model._default_manager.filter(pk=pk).exists():
+            raise ValidationError({field: "No such record."})
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user and what they may do")
@@ -172,10 +177,7 @@ def user_detail(request, pk: int):
 def user_create(request, payload: UserIn):
     require(request.user, Perm.MANAGE_USERS)
     data = payload.dict()
-    _exists(Institution, data["institution_id"], "institution")
-    from liaison.partners.models import PartnerBody
-
-    _exists(PartnerBody, data["partner_body_id"], "partner_body")
+    _exists(data, "institution", "partner_body")
     if User.objects.filter(username__iexact=data["username"]).exists():
         raise ValidationError({"username": "This username is taken."})
     user = services.user_create(
@@ -189,7 +191,7 @@ def user_update(request, pk: int, payload: UserPatch):
     require(request.user, Perm.MANAGE_USERS)
     user = get_object_or_404(User, pk=pk)
     data = payload.dict(exclude_unset=True)
-    _exists(Institution, data.get("institution_id"), "institution")
+    _exists(data, "institution", "partner_body")
     return services.user_update(actor=request.user, user=user, **data)
 
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from .choices import AuditAction, Role
 from .listing import ListFilterForm
 from .models import Institution, User
-from .widgets import faster
 
 
 class _ReadAtOnce(forms.models.ModelChoiceIterator):
@@ -159,27 +158,3 @@ class AuditFilterForm(ListFilterForm):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end date comes before the start date."))
         return data
-
-
-def bootstrapify(form: forms.Form) -> forms.Form:
-    """Adds Bootstrap's classes so every form looks the same, with errors on their field.
-    Safe to call again once the form is validated: classes are never doubled."""
-    for name, field in form.fields.items():
-        field.widget = widget = faster(field.widget)
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            # Django puts a list's class on its container and on every option alike, which
-            # no Bootstrap class suits; the list is styled in liaison.css instead.
-            continue
-        base = (
-            "form-check-input"
-            if isinstance(widget, forms.CheckboxInput)
-            else ("form-select" if isinstance(widget, forms.Select) else "form-control")
-        )
-        wanted = [base]
-        if isinstance(form, ListFilterForm) and base != "form-check-input":
-            wanted.append(f"{base}-sm")
-        if form.is_bound and name in form.errors:
-            wanted.append("is-invalid")
-        classes = widget.attrs.get("class", "").split()
-        widget.attrs["class"] = " ".join(classes + [c for c in wanted if c not in classes])
-    return form

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from .forms import bootstrapify
+from .formstyle import bootstrapify
 from .importing import ImportFileError, ImportResult, read_table
 from .permissions import Perm, require
 

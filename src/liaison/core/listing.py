@@ -20,6 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import audit
+from .choices import AuditAction
+from .formstyle import bootstrapify
+from .permissions import Perm, require
+
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_ROW_LIMIT = 100_000
 # Spreadsheet programs run cells that start like a formula; such text is exported quoted.
@@ -96,6 +101,8 @@ class Listing:
 class ListFilterForm(forms.Form):
     """Base of every list's filter form: a free-text search and a sort key."""
 
+    compact = True  # drawn with Bootstrap's small controls above the list
+
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
     sort = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
 
@@ -129,8 +136,6 @@ def build_listing(
     A list whose search is its own leaves `search_fields` empty and reads "q" in
     `apply_filters`; one whose default order depends on the filters gives `default_sort`
     as a function of them; one sorted by several keys gives `order(queryset, sort)`."""
-    from .forms import bootstrapify
-
     form = bootstrapify(form_class(request.GET or None, **(form_kwargs or {})))
     data: dict = {}
     if form.is_bound and form.is_valid():
@@ -231,10 +236,6 @@ def export_audited(
     perm=None,
 ) -> HttpResponse:
     """Exports what the list shows, after checking the right to export, and records it."""
-    from . import audit
-    from .choices import AuditAction
-    from .permissions import Perm, require
-
     require(request.user, perm or Perm.EXPORT_DATA)
     rows = list(queryset[:EXPORT_ROW_LIMIT])
     audit.record(

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .audit import RequestContext, reset_request_context, set_request_context
+from .services import api_token_authenticate
 
 log = logging.getLogger("liaison.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -100,8 +101,6 @@ class ApiTokenMiddleware:
         header = request.META.get("HTTP_AUTHORIZATION", "")
         request.api_token = None
         if is_api_request(request) and header.lower().startswith("bearer "):
-            from .services import api_token_authenticate
-
             token = api_token_authenticate(raw=header[7:].strip())
             if token is None:
                 return JsonResponse(

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, InstitutionKind, Role
@@ -61,8 +62,6 @@ class Institution(IllustrativeMixin, TimestampedModel):
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
-
         return self.name_ko if (get_language() or "").startswith("ko") else self.name_en
 
     def clean(self) -> None:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from .audit import record
 from .choices import AuditAction, Role
 
 
@@ -81,8 +82,6 @@ def require(user, perm: Perm) -> None:
 
 
 def refuse(user, *, what: str):
-    from .audit import record
-
     record(AuditAction.ACCESS_DENIED, actor=user, object_type=what, reason="permission")
     raise PermissionDenied(_("Your role does not allow this."))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -177,8 +178,6 @@ def user_update_preferences(
             raise ValidationError({"language": _("Choose Korean or English.")})
         user.language = language
     if time_zone is not None:
-        import zoneinfo
-
         if time_zone not in zoneinfo.available_timezones():
             raise ValidationError({"time_zone": _("Unknown time zone.")})
         user.time_zone = time_zone

@@ -26,8 +26,8 @@ from .forms import (
     PreferencesForm,
     UserFilterForm,
     UserForm,
-    bootstrapify,
 )
+from .formstyle import bootstrapify
 from .listing import build_listing, export_audited, wants_export
 from .middleware import error_response
 from .models import ApiToken, AuditEvent, Institution, User

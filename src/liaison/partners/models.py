@@ -8,7 +8,9 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.choices import Role
 from liaison.core.models import IllustrativeMixin, TimestampedModel
+from liaison.core.permissions import Perm, can
 
 from .choices import PartnerKind
 
@@ -37,9 +39,6 @@ class Country(models.Model):
 
 class PartnerBodyQuerySet(models.QuerySet):
     def visible_to(self, user) -> PartnerBodyQuerySet:
-        from liaison.core.choices import Role
-        from liaison.core.permissions import Perm, can
-
         if not can(user, Perm.VIEW_DIRECTORY):
             return self.none()
         if user.role == Role.PARTNER_LIAISON:
@@ -140,8 +139,6 @@ class PartnerBody(IllustrativeMixin, TimestampedModel):
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user) -> ContactQuerySet:
-        from liaison.core.permissions import Perm, can
-
         if not can(user, Perm.VIEW_CONTACTS):
             return self.none()
         return self.filter(partner_body__in=PartnerBody.objects.visible_to(user))

@@ -18,6 +18,7 @@ from liaison.core.choices import AuditAction
 from liaison.core.importing import ImportFileError, ImportResult, run_import
 from liaison.core.permissions import Perm, require
 
+from .forms import PartnerBodyImportRowForm
 from .models import Contact, Country, PartnerBody
 
 BODY_FIELDS = [
@@ -366,8 +367,6 @@ def check_import_columns(table: list[dict[str, str]]) -> None:
 @transaction.atomic
 def partner_bodies_import(*, actor, table: list[dict[str, str]]) -> ImportResult:
     """Creates every row of the table or none; one IMPORT entry names the bodies created."""
-    from .forms import PartnerBodyImportRowForm
-
     require(actor, Perm.MANAGE_DIRECTORY)
     check_import_columns(table)
     created: list[PartnerBody] = []

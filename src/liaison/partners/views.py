@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core import audit, import_pages
-from liaison.core.forms import bootstrapify
+from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors, save_form

@@ -12,7 +12,9 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.choices import Role
 from liaison.core.models import IllustrativeMixin, TimestampedModel
+from liaison.core.permissions import Perm, can
 
 from ..choices import (
     AgreementStatus,
@@ -59,9 +61,6 @@ class AgreementQuerySet(models.QuerySet):
         """The agreements `user` may see: a requester those of their institution and the
         institutions below it; a partner liaison those with their own agency; the office,
         the Commissioner General's office, analysts and overseas officers all of them."""
-        from liaison.core.choices import Role
-        from liaison.core.permissions import Perm, can
-
         if not can(user, Perm.VIEW_AGREEMENTS):
             return self.none()
         if user.role == Role.REQUESTER:

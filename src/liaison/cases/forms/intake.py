@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.choices import Role
 from liaison.core.forms import ShortModelChoiceField, time_zone_choices
 from liaison.core.listing import Column, ListFilterForm
 from liaison.partners.models import Country
@@ -87,8 +88,6 @@ def place_wall_clock(moment: datetime.datetime | None, zone: str):
 
 def posts_for(user):
     """The posts a report can be filed under: an officer's own, or every active post."""
-    from liaison.core.choices import Role
-
     if user.role == Role.OVERSEAS_OFFICER:
         return Post.objects.of_officer(user).distinct()
     return Post.objects.filter(is_active=True)

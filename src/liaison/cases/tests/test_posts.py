@@ -127,9 +127,7 @@ def test_only_the_office_and_administrators_change_posts(client_for, personas, p
     post = posts.task_force
     philippines = posts.manila.country
     assert client.get(reverse("posts:post_create")).status_code == 403
-    assert (
-        client.post(reverse("posts:post_create"), new_post_form(philippines)).status_code == 403
-    )
+    assert client.post(reverse("posts:post_create"), new_post_form(philippines)).status_code == 403
     assert (
         client.post(
             reverse("posts:post_edit", args=[post.pk]), new_post_form(philippines)

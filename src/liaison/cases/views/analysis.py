@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from liaison.core.forms import bootstrapify
+from liaison.core.formstyle import bootstrapify
 from liaison.core.permissions import Perm, require
 from liaison.core.views import save_form
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core.forms import bootstrapify
+from liaison.core.formstyle import bootstrapify
 
 from .. import selectors, workflow
 from ..forms import casework as forms

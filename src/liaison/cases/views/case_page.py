@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.core import audit
-from liaison.core.forms import bootstrapify
+from liaison.core.formstyle import bootstrapify
 from liaison.core.permissions import Perm, require
 from liaison.core.views import apply_errors
 

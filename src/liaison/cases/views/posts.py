@@ -1,5 +1,6 @@
-"""Pages of the overseas posts (in cases: each post's page shows its case workload): the list, one post with its officers and open cases, and
-the office's forms to open or edit a post and to post an officer or end a posting."""
+"""Pages of the overseas posts: the list, one post with its officers and open cases, and
+the office's forms to open or edit a post and to post an officer or end a posting. They
+live in cases because each post's page shows its case workload (cases.workload)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.core.forms import bootstrapify
+from liaison.core.formstyle import bootstrapify
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import save_form
-
 from liaison.personnel import selectors, services
 from liaison.personnel.forms import PostForm, PostingEndForm, PostingForm
 from liaison.personnel.models import Post, Posting
