@@ -143,6 +143,7 @@ class DocumentOut(Schema):
 
 
 class ListFilters(Schema):
+    q: str = Field("", description="Words in the title, purpose, counterpart or reference")
     status: str | None = None
     country: str | None = None
     institution_id: int | None = None

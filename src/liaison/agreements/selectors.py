@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.core.listing import Column
+from liaison.core.listing import Column, search
 from liaison.core.permissions import Perm, can, require
 
 from . import conf, rules
@@ -68,6 +68,9 @@ def get_agreement_for_user(user, pk: int) -> Agreement:
 
 
 def agreement_filter(queryset: QuerySet, data: dict) -> QuerySet:
+    """The registry's filters and search, for the page and the API alike."""
+    if data.get("q"):
+        queryset = search(queryset, data["q"], SEARCH_FIELDS)
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
     if data.get("country"):

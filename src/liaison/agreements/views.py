@@ -43,7 +43,6 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         selectors.agreements_for(request.user),
         form_class=forms.AgreementFilterForm,
         columns=selectors.COLUMNS,
-        search_fields=selectors.SEARCH_FIELDS,
         apply_filters=selectors.agreement_filter,
         default_sort="-signed_on",
     )

@@ -21,16 +21,17 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from liaison.core import audit
-from liaison.core.choices import AuditAction, Role
-from liaison.core.permissions import Perm, require
+from liaison.core.choices import AuditAction
+from liaison.core.listing import cleaned_filters
+from liaison.core.permissions import Perm, refuse, require
 from liaison.partners.models import Country
 from liaison.partners.selectors import country_by_code
 from liaison.personnel.models import Post
 
-from . import permissions, protect, workflow
-from .fields import has_category
+from . import permissions, protect, selectors, workflow
+from .forms.casework import CaseFilterForm
 from .models import Case, Report, Suspect
-from .services import intake, search, targets
+from .services import intake, targets
 
 router = Router(tags=["cases"])
 
@@ -226,15 +227,26 @@ class EntryPage(Schema):
 
 
 class CaseFilters(Schema):
-    q: str = Field("", description="Name (any script or romanisation), phone, handle, "
-                   "reference or passport number (exact).")  # fmt: skip
-    status: str = Field("", description="A status, or 'open' for every status but closed.")
-    country: str = ""
+    """The case list's filters: the page's own (CaseFilterForm), read by the same selector."""
+
+    q: str = Field("", description="Name (any script or romanisation), phone, handle, place "
+                   "or reference. Never a passport number: use `passport`.")  # fmt: skip
+    passport: str = Field("", description="A passport number, exact; only for the roles "
+                          "that may see passports (403 for the others).")  # fmt: skip
+    place: str = Field("", description="Province or city.")
+    status: str = Field("", description="A status, 'open' for every status but closed; "
+                        "every status when empty.")  # fmt: skip
+    country: str = Field("", description="ISO 3166-1 alpha-2 code.")
     category: str = ""
     priority: str = ""
     post: int | None = None
-    reported_from: datetime.date | None = None
-    reported_to: datetime.date | None = None
+    overdue: bool = Field(False, description="Only cases that missed a response-time target.")
+    reported_from: datetime.date | None = Field(
+        None, description="First reported on or after this day (the reader's time zone)."
+    )
+    reported_to: datetime.date | None = Field(
+        None, description="First reported on or before this day (the reader's time zone)."
+    )
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0)
 
@@ -285,15 +297,11 @@ def _country(code: str | None) -> Country | None:
     return found
 
 
-def _post(user, pk: int | None) -> Post | None:
-    """The post a report or case is filed under: an overseas officer files under their own
-    posts only."""
+def _post(pk: int | None) -> Post | None:
+    """The post named by id; whether the user may file under it is the service's rule."""
     if pk is None:
         return None
-    posts = Post.objects.all()
-    if user.role == Role.OVERSEAS_OFFICER:
-        posts = Post.objects.of_officer(user)
-    found = posts.filter(pk=pk).first()
+    found = Post.objects.filter(pk=pk).first()
     if found is None:
         raise ValidationError({"post_id": _("No such post among yours.")})
     return found
@@ -317,27 +325,12 @@ def _report_out(report: Report, user, duplicates=()) -> dict:
 
 def _duplicates(report: Report, user) -> list[dict]:
     """Possible duplicates the user may see, each with the reasons it matched."""
-    found = intake.possible_duplicates(report)
-    visible_cases = set(
-        Case.objects.visible_to(user)
-        .filter(pk__in=[d.case.pk for d in found if d.case])
-        .values_list("pk", flat=True)
-    )
-    visible_reports = set(
-        permissions.report_scope(Report.objects.all(), user)
-        .filter(pk__in=[d.report.pk for d in found if d.report])
-        .values_list("pk", flat=True)
-    )
-    out = []
-    for d in found:
-        obj, kind, visible = (
-            (d.case, "case", visible_cases) if d.case else (d.report, "report", visible_reports)
-        )
-        if obj.pk in visible:
-            out.append(
-                {"kind": kind, "id": obj.pk, "reference": obj.reference, "reasons": d.reasons}
-            )
-    return out
+    shown, _hidden = selectors.visible_duplicates(user, intake.possible_duplicates(report))
+    return [
+        {"kind": kind, "id": obj.pk, "reference": obj.reference, "reasons": d.reasons}
+        for d in shown
+        for kind, obj in (("case", d.case) if d.case else ("report", d.report),)
+    ]
 
 
 def _case_out(case: Case, user) -> dict:
@@ -390,33 +383,30 @@ def _suspect(suspect: Suspect, personal: bool) -> dict:
     }
 
 
+# The API's status reads "" as every status and "open" as the open ones; the page's form
+# defaults to the open ones and names every status "all".
+API_STATUS_TO_FORM = {"": "all", "open": ""}
+
+
 def _filtered(user, filters: CaseFilters):
-    cases = Case.objects.visible_to(user)
-    if filters.q.strip():
-        condition = search.matching(filters.q)
-        if len(protect.normalise_document_number(filters.q)) >= 6:
-            condition |= search.by_passport(filters.q)
-        cases = cases.filter(condition)
-    if filters.status == "open":
-        cases = cases.open()
-    elif filters.status:
-        cases = cases.filter(status=filters.status)
-    if filters.country:
-        cases = cases.filter(country_id=filters.country.upper())
-    if filters.category:
-        try:
-            cases = cases.filter(has_category("categories", filters.category))
-        except KeyError:
-            raise ValidationError({"category": _("Unknown category.")}) from None
-    if filters.priority:
-        cases = cases.filter(priority=filters.priority)
-    if filters.post:
-        cases = cases.filter(post_id=filters.post)
-    if filters.reported_from:
-        cases = cases.filter(first_reported_at__date__gte=filters.reported_from)
-    if filters.reported_to:
-        cases = cases.filter(first_reported_at__date__lte=filters.reported_to)
-    return cases
+    """The cases the page's list would show this user for the same filters."""
+    params = filters.dict(exclude={"limit", "offset"})
+    if params["passport"] and not permissions.sees_passports(user):
+        refuse(user, what="cases.case:passport-search")
+    params["status"] = API_STATUS_TO_FORM.get(params["status"], params["status"])
+    params["country"] = params["country"].upper()
+    data = cleaned_filters(
+        CaseFilterForm, params, may_search_passports=permissions.sees_passports(user)
+    )
+    return selectors.case_filter(Case.objects.visible_to(user), data)
+
+
+def _filters_audited(request) -> str:
+    """The filters of a list read by API, as the audit trail keeps them: a passport masked."""
+    query = request.GET.copy()
+    if query.get("passport"):
+        query["passport"] = protect.mask(protect.normalise_document_number(query["passport"]))
+    return "filters: " + "&".join(f"{k}={v}" for k, v in query.items())
 
 
 # --- reports -----------------------------------------------------------------------------
@@ -431,7 +421,7 @@ def report_create(request, payload: ReportIn):
     submission = intake.submission_record(actor=user, payload=sent)
     data = payload.dict(exclude={"quick", "post_id", "country"})
     data["country"] = _country(payload.country)
-    data["post"] = _post(user, payload.post_id)
+    data["post"] = _post(payload.post_id)
     try:
         report = intake.report_receive(
             actor=user, data=data, quick=payload.quick, submission=submission
@@ -462,7 +452,7 @@ def report_open_case(request, pk: int, payload: OpenCaseIn):
         reports=[report, *others],
         title=payload.title,
         priority=payload.priority,
-        post=_post(request.user, payload.post_id),
+        post=_post(payload.post_id),
         summary=payload.summary,
     )
     return Status(201, _detail(case, request.user))
@@ -493,7 +483,7 @@ def case_list(request, filters: Query[CaseFilters]):
             actor=user,
             object_type="cases.case",
             object_repr=f"case list by API: {len(page)} cases",
-            reason="filters: " + "&".join(f"{k}={v}" for k, v in request.GET.items()),
+            reason=_filters_audited(request),
         )
     return {"count": cases.count(), "items": [_case_out(c, user) for c in page]}
 

@@ -33,8 +33,9 @@ from .choices import (
     SuspectRole,
 )
 from .fields import has_category
-from .models import OPEN_CASES, Case, CaseQuerySet, Victim, person_name, place_words
+from .models import OPEN_CASES, Case, CaseQuerySet, Report, Victim, person_name, place_words
 from .services import search, targets
+from .services.intake import Duplicate
 from .workflow import REACHED_AT
 
 SAVED_FILTER_LIST = "cases"
@@ -142,8 +143,12 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def case_filter(queryset: QuerySet, data: dict, *, now=None) -> QuerySet:
-    """Applies the list's filters; each one is an indexed lookup (the category bitmask and
-    the text searches through trigram indexes on PostgreSQL)."""
+    """Applies the case list's filters, as CaseFilterForm cleans them: the one read path of
+    the case list page and of `GET /api/v1/cases/`. Each one is an indexed lookup (the
+    category bitmask and the text searches through trigram indexes on PostgreSQL). `q`
+    matches names, places and references, never a passport: a passport is found only
+    through its own exact field, which only those who may see passports are given. Dates
+    bound at midnight in the reader's time zone."""
     if data.get("q"):
         queryset = queryset.filter(search.matching(data["q"]))
     if data.get("passport"):
@@ -192,6 +197,29 @@ def _victim_fields(names: bool) -> list[str]:
 def list_queryset(user) -> CaseListQuerySet:
     """The cases of the list in the user's scope, to filter, sort and count."""
     return CaseListQuerySet(model=Case).visible_to(user)
+
+
+def visible_duplicates(user, found: list[Duplicate]) -> tuple[list[Duplicate], int]:
+    """The possible duplicates of a report that `user` may see, and how many others there
+    are outside their scope (counted, never shown): for the report page, the live check
+    while typing, and the API alike."""
+    case_ids = {d.case.pk for d in found if d.case is not None}
+    report_ids = {d.report.pk for d in found if d.report is not None}
+    case_ids = set(
+        Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True)
+    )
+    report_ids = set(
+        permissions.report_scope(Report.objects.filter(pk__in=report_ids), user).values_list(
+            "pk", flat=True
+        )
+    )
+    shown = [
+        d
+        for d in found
+        if (d.case is not None and d.case.pk in case_ids)
+        or (d.report is not None and d.report.pk in report_ids)
+    ]
+    return shown, len(found) - len(shown)
 
 
 def export_queryset(cases: QuerySet, user) -> QuerySet:

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from . import services
 from .models import ApiToken, AuditEvent, Institution, User
 from .permissions import Perm, permissions_of, require
-from .selectors import audit_filter
+from .selectors import audit_filter, user_filter
 
 router = Router(tags=["core"])
 
@@ -92,6 +92,7 @@ class AuditOut(Schema):
 
 
 class AuditFilter(FilterSchema):
+    q: str = Field("", description="Words in the actor, the record, the reason or the request id")
     action: str | None = None
     object_type: str | None = None
     object_id: str | None = None
@@ -161,10 +162,11 @@ def institution_detail(request, pk: int):
 
 @router.get("/users", response=list[UserOut])
 @paginate
-def user_list(request, role: str | None = None):
+def user_list(request, role: str | None = None, q: str = "", institution_id: int | None = None):
     require(request.user, Perm.MANAGE_USERS)
-    users = User.objects.order_by("username")
-    return users.filter(role=role) if role else users
+    institution = get_object_or_404(Institution, pk=institution_id) if institution_id else None
+    data = {"role": role, "q": q, "institution": institution}
+    return user_filter(User.objects.all(), data).order_by("username")
 
 
 @router.get("/users/{int:pk}", response=UserOut)
@@ -200,8 +202,6 @@ def user_update(request, pk: int, payload: UserPatch):
 def audit_list(request, filters: Query[AuditFilter]):
     require(request.user, Perm.VIEW_AUDIT)
     events = audit_filter(AuditEvent.objects.all(), filters.dict())
-    if filters.actor:
-        events = events.filter(actor_label=filters.actor)
     return events.order_by("-at", "-id")
 
 

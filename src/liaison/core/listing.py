@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -107,6 +108,18 @@ class ListFilterForm(forms.Form):
     sort = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
 
 
+def cleaned_filters(form_class: type[forms.Form], params: dict, **form_kwargs) -> dict:
+    """A list's filters given to the API, cleaned by the page's own filter form, so that
+    the API and the page read them alike; what the form refuses is refused (422) with its
+    messages on their fields."""
+    form = form_class({k: v for k, v in params.items() if v is not None}, **form_kwargs)
+    if not form.is_valid():
+        raise ValidationError(
+            {field or "": [str(m) for m in messages] for field, messages in form.errors.items()}
+        )
+    return form.cleaned_data
+
+
 def search(queryset: QuerySet, text: str, fields: Iterable[str]) -> QuerySet:
     """Every word must appear in at least one of the fields (case-insensitive)."""
     for word in text.split():
@@ -123,7 +136,6 @@ def build_listing(
     *,
     form_class: type[ListFilterForm],
     columns: list[Column],
-    search_fields: Iterable[str] = (),
     apply_filters: Callable[[QuerySet, dict], QuerySet] | None = None,
     default_sort: str | Callable[[dict], str],
     order: Callable[[QuerySet, str], QuerySet] | None = None,
@@ -133,9 +145,10 @@ def build_listing(
     """Validates the filters (a bad value is shown on the form, not a 500), then searches,
     filters, sorts and paginates. Returns the listing and the full filtered queryset.
 
-    A list whose search is its own leaves `search_fields` empty and reads "q" in
-    `apply_filters`; one whose default order depends on the filters gives `default_sort`
-    as a function of them; one sorted by several keys gives `order(queryset, sort)`."""
+    `apply_filters` is the list's selector, the search box ("q") included, which the API
+    calls too so that both read alike; a list whose default order depends on the filters
+    gives `default_sort` as a function of them; one sorted by several keys gives
+    `order(queryset, sort)`."""
     form = bootstrapify(form_class(request.GET or None, **(form_kwargs or {})))
     data: dict = {}
     if form.is_bound and form.is_valid():
@@ -143,8 +156,6 @@ def build_listing(
     elif form.is_bound:
         queryset = queryset.none()
     bootstrapify(form)  # again, now that errors are known
-    if data.get("q") and search_fields:
-        queryset = search(queryset, data["q"], search_fields)
     if apply_filters is not None:
         queryset = apply_filters(queryset, data)
     sortable = {c.key: c.sort for c in columns if c.sort}

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .listing import Column
+from .listing import Column, search
 from .models import Institution
 
 USER_COLUMNS = [
@@ -37,7 +37,14 @@ AUDIT_COLUMNS = [
 ]
 
 
+USER_SEARCH_FIELDS = ["username", "full_name", "email"]
+AUDIT_SEARCH_FIELDS = ["actor_label", "object_repr", "object_type", "reason", "request_id"]
+
+
 def user_filter(queryset: QuerySet, data: dict) -> QuerySet:
+    """The accounts' filters and search, for the page and the API alike."""
+    if data.get("q"):
+        queryset = search(queryset, data["q"], USER_SEARCH_FIELDS)
     if data.get("role"):
         queryset = queryset.filter(role=data["role"])
     if data.get("institution"):
@@ -46,12 +53,18 @@ def user_filter(queryset: QuerySet, data: dict) -> QuerySet:
 
 
 def audit_filter(queryset: QuerySet, data: dict) -> QuerySet:
+    """The audit trail's filters and search, for the page and the API alike; dates bound
+    at midnight in the reader's time zone."""
+    if data.get("q"):
+        queryset = search(queryset, data["q"], AUDIT_SEARCH_FIELDS)
     if data.get("action"):
         queryset = queryset.filter(action=data["action"])
     if data.get("object_type"):
         queryset = queryset.filter(object_type=data["object_type"])
     if data.get("object_id"):
         queryset = queryset.filter(object_id=data["object_id"])
+    if data.get("actor"):
+        queryset = queryset.filter(actor_label=data["actor"])
     zone = timezone.get_current_timezone()
     if data.get("date_from"):
         start = datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=zone)

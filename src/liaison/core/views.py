@@ -223,7 +223,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
         User.objects.select_related("institution", "partner_body"),
         form_class=UserFilterForm,
         columns=USER_COLUMNS,
-        search_fields=["username", "full_name", "email"],
         apply_filters=user_filter,
         default_sort="username",
     )
@@ -335,7 +334,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         AuditEvent.objects.all(),
         form_class=AuditFilterForm,
         columns=AUDIT_COLUMNS,
-        search_fields=["actor_label", "object_repr", "object_type", "reason", "request_id"],
         apply_filters=audit_filter,
         default_sort="-at",
         per_page=50,

@@ -241,14 +241,14 @@ def get_country(request: HttpRequest, code: str):
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def list_bodies(request: HttpRequest, filters: Query[BodyFilters]):
     require(request.user, Perm.VIEW_DIRECTORY)
-    queryset = search(selectors.bodies_for(request.user), filters.q, selectors.BODY_SEARCH_FIELDS)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.country:
-        queryset = queryset.filter(country_id=filters.country.upper())
-    if filters.active is not None:
-        queryset = queryset.filter(is_active=filters.active)
-    return queryset.order_by("name_en", "pk")
+    data = {
+        "q": filters.q,
+        "kind": filters.kind,
+        "country": (filters.country or "").upper(),
+        # The page's status: "" the active ones; the API's `active` omitted means all.
+        "status": {None: "all", True: "", False: "inactive"}[filters.active],
+    }
+    return selectors.body_filter(selectors.bodies_for(request.user), data).order_by("name_en", "pk")
 
 
 @router.get("/bodies/{int:body_id}", response=BodyOut)
@@ -303,16 +303,15 @@ def deactivate_body(request: HttpRequest, body_id: int, payload: DeactivateIn):
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def list_contacts(request: HttpRequest, filters: Query[ContactFilters]):
     require(request.user, Perm.VIEW_CONTACTS)
-    queryset = search(
-        selectors.contacts_for(request.user), filters.q, selectors.CONTACT_SEARCH_FIELDS
-    )
-    if filters.body is not None:
-        queryset = queryset.filter(partner_body_id=filters.body)
-    if filters.country:
-        queryset = queryset.filter(partner_body__country_id=filters.country.upper())
-    if filters.current is not None:
-        queryset = queryset.filter(left_post_on__isnull=filters.current)
-    return queryset.order_by("full_name", "pk")
+    data = {
+        "q": filters.q,
+        "partner_body": filters.body,
+        "country": (filters.country or "").upper(),
+        # The page's status: "" those in post; the API's `current` omitted means all.
+        "status": {None: "all", True: "", False: "former"}[filters.current],
+    }
+    contacts = selectors.contact_filter(selectors.contacts_for(request.user), data)
+    return contacts.order_by("full_name", "pk")
 
 
 @router.get(

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from liaison.core.listing import Column
+from liaison.core.listing import Column, search
 from liaison.core.permissions import Perm, can
 
 from .choices import PartnerKind
@@ -143,6 +143,10 @@ def get_country(code: str) -> Country:
 
 
 def body_filter(queryset: QuerySet, data: dict) -> QuerySet:
+    """The partner bodies' filters and search, for the page and the API alike; status ""
+    is the active ones, "inactive" and "all" the others."""
+    if data.get("q"):
+        queryset = search(queryset, data["q"], BODY_SEARCH_FIELDS)
     if data.get("kind"):
         queryset = queryset.filter(kind=data["kind"])
     if data.get("country"):
@@ -156,6 +160,10 @@ def body_filter(queryset: QuerySet, data: dict) -> QuerySet:
 
 
 def contact_filter(queryset: QuerySet, data: dict) -> QuerySet:
+    """The contacts' filters and search, for the page and the API alike; status "" is
+    those in post, "former" and "all" the others."""
+    if data.get("q"):
+        queryset = search(queryset, data["q"], CONTACT_SEARCH_FIELDS)
     if data.get("partner_body"):
         queryset = queryset.filter(partner_body=data["partner_body"])
     if data.get("country"):
@@ -169,6 +177,8 @@ def contact_filter(queryset: QuerySet, data: dict) -> QuerySet:
 
 
 def country_filter(queryset: QuerySet, data: dict) -> QuerySet:
+    if data.get("q"):
+        queryset = search(queryset, data["q"], COUNTRY_SEARCH_FIELDS)
     if data.get("partners") == "yes":
         queryset = queryset.filter(body_count__gt=0)
     return queryset

@@ -56,7 +56,6 @@ def body_list(request: HttpRequest) -> HttpResponse:
         form_class=PartnerBodyFilterForm,
         form_kwargs={"user": request.user},
         columns=BODY_COLUMNS,
-        search_fields=selectors.BODY_SEARCH_FIELDS,
         apply_filters=selectors.body_filter,
         default_sort="name_en",
     )
@@ -184,7 +183,6 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         form_class=ContactFilterForm,
         form_kwargs={"user": request.user},
         columns=CONTACT_COLUMNS,
-        search_fields=selectors.CONTACT_SEARCH_FIELDS,
         apply_filters=selectors.contact_filter,
         default_sort="full_name",
     )
@@ -256,7 +254,6 @@ def country_list(request: HttpRequest) -> HttpResponse:
         selectors.countries_for(request.user),
         form_class=CountryFilterForm,
         columns=COUNTRY_COLUMNS,
-        search_fields=selectors.COUNTRY_SEARCH_FIELDS,
         apply_filters=selectors.country_filter,
         default_sort="name_en",
         per_page=50,

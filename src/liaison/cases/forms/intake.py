@@ -14,7 +14,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.core.choices import Role
 from liaison.core.forms import ShortModelChoiceField, time_zone_choices
 from liaison.core.listing import Column, ListFilterForm
 from liaison.partners.models import Country
@@ -86,13 +85,6 @@ def place_wall_clock(moment: datetime.datetime | None, zone: str):
     return timezone.localtime(moment, zoneinfo.ZoneInfo(zone)).replace(tzinfo=None, second=0)
 
 
-def posts_for(user):
-    """The posts a report can be filed under: an officer's own, or every active post."""
-    if user.role == Role.OVERSEAS_OFFICER:
-        return Post.objects.of_officer(user).distinct()
-    return Post.objects.filter(is_active=True)
-
-
 class _IntakeForm(forms.Form):
     """What both intake forms share: the country (defaulting to the officer's post)."""
 
@@ -110,7 +102,9 @@ class _IntakeForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
         # The officer's own post gives the default country, zone and post.
-        self.home_post = Post.objects.of_officer(user).select_related("country").first()
+        self.home_post = (
+            Post.objects.of_officer(user).filter(is_active=True).select_related("country").first()
+        )
 
 
 class ReportForm(_IntakeForm):
@@ -202,7 +196,7 @@ class ReportForm(_IntakeForm):
     def __init__(self, *args, report: Report | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
-        self.fields["post"].queryset = posts_for(self.user)
+        self.fields["post"].queryset = intake.posts_to_file_under(self.user)
         for name in self.DUPLICATE_FIELDS:
             self.fields[name].widget.attrs["data-dup"] = "1"
         if report is not None:

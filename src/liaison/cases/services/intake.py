@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.core import audit
-from liaison.core.choices import AuditAction
+from liaison.core.choices import AuditAction, Role
+from liaison.core.models import User
 from liaison.core.permissions import Perm, refuse, require
 from liaison.core.versions import require_version
+from liaison.personnel.models import Post
 
 from .. import figures, names, permissions, protect
 from ..choices import Category, Channel, EntryKind, Priority, ReportStatus, VictimStatus
@@ -104,6 +106,22 @@ def unprocessed_submissions(user):
     ).exclude(failure="")
 
 
+def posts_to_file_under(actor: User):
+    """The posts a report or a case may be filed under: active posts only, and for an
+    officer posted abroad only those they serve at today. The forms offer these and the
+    services refuse any other, whether the page or the API asks."""
+    posts = Post.objects.filter(is_active=True)
+    if actor.role == Role.OVERSEAS_OFFICER:
+        posts = posts.filter(pk__in=Post.objects.of_officer(actor).values("pk"))
+    return posts
+
+
+def check_post(actor: User, post: Post | None) -> None:
+    """Refuses a post the actor may not file under (see posts_to_file_under)."""
+    if post is not None and not posts_to_file_under(actor).filter(pk=post.pk).exists():
+        raise ValidationError({"post": _("No such post among yours.")})
+
+
 def _check(data: dict, *, quick: bool) -> None:
     errors = {}
     for name in REQUIRED_QUICK if quick else REQUIRED_FULL:
@@ -154,6 +172,7 @@ def report_receive(
     given = _present(data)
     data = {"received_at": timezone.now(), "channel": Channel.OTHER, **given}
     _check(data, quick=quick)
+    check_post(actor, data.get("post"))
     report = Report(
         recorded_by=actor,
         # A channel filled in by default was not given: the report is still to complete.
@@ -188,6 +207,8 @@ def report_update(*, actor, report: Report, data: dict, expected_version: int) -
     )
     merged = {name: getattr(locked, name) for name in REPORT_FIELDS} | data
     _check(merged, quick=False)
+    if data.get("post") is not None and data["post"].pk != locked.post_id:
+        check_post(actor, data["post"])
     before = audit.snapshot(locked)
     _fill(locked, data)
     locked.is_quick_intake = False
@@ -370,6 +391,7 @@ def case_open(
         errors["priority"] = _("Unknown priority.")
     if errors:
         raise ValidationError(errors)
+    check_post(actor, post)  # a post chosen; the first report's own was checked with it
     locked = _lock_reports(reports, actor)
     first = min(locked, key=lambda r: r.received_at)
     categories = sorted({c for r in locked for c in r.categories}, key=Category.values.index)

@@ -28,7 +28,7 @@ from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
 
-from .. import names, permissions
+from .. import names, permissions, selectors
 from ..choices import Category, ReportStatus
 from ..fields import has_category
 from ..forms import intake as forms
@@ -106,7 +106,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
         form_class=forms.ReportFilterForm,
         form_kwargs={"personal": personal, "passports": permissions.sees_passports(user)},
         columns=columns,
-        search_fields=(),  # the search box is read by _filter: names need their keys
         apply_filters=lambda queryset, data: _filter(queryset, data, personal=personal),
         default_sort="-received_at",
     )
@@ -152,23 +151,8 @@ class Work:
 
 
 def _visible(user, found) -> Work:
-    case_ids = {d.case.pk for d in found if d.case is not None}
-    report_ids = {d.report.pk for d in found if d.report is not None}
-    case_ids = set(
-        Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True)
-    )
-    report_ids = set(
-        permissions.report_scope(Report.objects.filter(pk__in=report_ids), user).values_list(
-            "pk", flat=True
-        )
-    )
-    shown = [
-        d
-        for d in found
-        if (d.case is not None and d.case.pk in case_ids)
-        or (d.report is not None and d.report.pk in report_ids)
-    ]
-    return Work(duplicates=shown, hidden=len(found) - len(shown))
+    shown, hidden = selectors.visible_duplicates(user, found)
+    return Work(duplicates=shown, hidden=hidden)
 
 
 def _work(user, report: Report) -> Work:
