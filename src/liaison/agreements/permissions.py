@@ -29,10 +29,6 @@ def acts_for(user, agreement) -> bool:
     return True
 
 
-def can_view(user) -> bool:
-    return can(user, Perm.VIEW_AGREEMENTS)
-
-
 def can_apply(user) -> bool:
     return can(user, Perm.APPLY_AGREEMENTS)
 

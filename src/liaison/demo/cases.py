@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.agreements.models import Agreement
-from liaison.cases import figures, names
+from liaison.cases import derived, names
 from liaison.cases.choices import (
     CaseStatus,
     Category,
@@ -43,7 +43,7 @@ from liaison.cases.models import (
     TimelineEntry,
     Victim,
 )
-from liaison.cases.services import search, targets
+from liaison.cases.services import targets
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
 from liaison.partners.choices import PartnerKind
@@ -218,9 +218,8 @@ def load_bokor_case(posts: dict[str, Post], actor) -> Case | None:
     case.reference = f"C-2025-{case.pk:06d}"
     targets.apply(case)
     case.save()
-    figures.refresh(figures.keys(case))
     _bokor_people(case, reported, actor, cnp)
-    search.refresh(case)
+    derived.case_changed(case, derived.NEW)
     return case
 
 

@@ -12,10 +12,10 @@ from liaison.agreements.choices import IN_FORCE_STATUSES
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
 
-from .. import figures, permissions, workflow
+from .. import derived, permissions, workflow
 from ..choices import CaseStatus, Category, EntryKind, Priority, RequestKind
 from ..models import Case, CaseTask, PartnerRequest
-from . import cooperation, search, targets, timeline
+from . import cooperation, targets, timeline
 
 CASE_FIELDS = (
     "title",
@@ -70,7 +70,7 @@ def case_update(*, actor, case: Case, data: dict, expected_version: int | None) 
     permissions.require_work(actor, case)
     locked = workflow.lock(case, expected_version)
     before = audit.snapshot(locked)
-    counted_in = figures.keys(locked)
+    was = derived.before(locked)
     for name in CASE_FIELDS:
         if name in data:
             value = data[name]
@@ -80,11 +80,10 @@ def case_update(*, actor, case: Case, data: dict, expected_version: int | None) 
     targets.apply(locked)
     locked.version += 1
     locked.save()
-    figures.refresh(counted_in, figures.keys(locked))
     if "counterparts" in data:
         locked.counterparts.set(data["counterparts"])
     audit.record_updated(locked, before, actor=actor)
-    search.refresh(locked)
+    derived.case_changed(locked, was)
     return locked
 
 

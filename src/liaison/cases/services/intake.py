@@ -21,11 +21,11 @@ from liaison.core.permissions import Perm, refuse, require
 from liaison.core.versions import require_version
 from liaison.personnel.models import Post
 
-from .. import figures, names, permissions, protect
+from .. import derived, names, permissions, protect
 from ..choices import Category, Channel, EntryKind, Priority, ReportStatus, VictimStatus
 from ..models import Case, IntakeSubmission, Report, Victim
 from ..zones import default_zone
-from . import references, search, targets, timeline
+from . import references, targets, timeline
 
 # What a report must have. Quick intake needs only what a frightened caller can give in a
 # minute; the rest is completed later.
@@ -416,13 +416,12 @@ def case_open(
     )
     targets.apply(case)
     references.save_new(case, "C")
-    figures.refresh(figures.keys(case))
     audit.record_created(case, actor=actor)
     for report in locked:
         _attach(actor=actor, report=report, case=case)
     targets.apply(case)  # now with the victims: a missing person needs a rescue target
     Case.objects.filter(pk=case.pk).update(rescue_request_due_at=case.rescue_request_due_at)
-    search.refresh(case)
+    derived.case_changed(case, derived.NEW)
     return case
 
 
@@ -433,7 +432,7 @@ def report_attach(*, actor, report: Report, case: Case) -> Case:
     from ..workflow import lock
 
     locked_case = lock(case)
-    counted_in = figures.keys(locked_case)
+    was = derived.before(locked_case)
     (locked_report,) = _lock_reports([report], actor)
     _attach(actor=actor, report=locked_report, case=locked_case)
     if locked_report.received_at < locked_case.first_reported_at:
@@ -443,8 +442,7 @@ def report_attach(*, actor, report: Report, case: Case) -> Case:
     )
     locked_case.version += 1
     locked_case.save()
-    figures.refresh(counted_in, figures.keys(locked_case))
-    search.refresh(locked_case)
+    derived.case_changed(locked_case, was, people=True)
     return locked_case
 
 

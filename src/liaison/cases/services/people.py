@@ -14,7 +14,7 @@ from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, refuse, require
 from liaison.core.versions import require_version
 
-from .. import names, permissions
+from .. import derived, names, permissions
 from ..choices import (
     EntryKind,
     IdentifierKind,
@@ -23,7 +23,7 @@ from ..choices import (
     VictimStatus,
 )
 from ..models import Case, Identifier, InterpolNotice, Suspect, Victim
-from . import search, targets, timeline
+from . import targets, timeline
 
 VICTIM_FIELDS = (
     "name_ko",
@@ -270,7 +270,7 @@ def identifier_add(*, actor, suspect: Suspect, kind: str, value: str, note: str 
         suspect=suspect, kind=kind, value=value.strip(), key=key, note=(note or "").strip()
     )
     audit.record_created(identifier, actor=actor)
-    search.refresh(suspect.case)
+    derived.people_changed(suspect.case)
     return identifier
 
 
@@ -342,7 +342,7 @@ def passport_reveal(*, actor, person) -> str:
 
 def _after_people_change(case: Case) -> None:
     case.refresh_from_db(fields=["categories", "priority", "first_reported_at"])
-    search.refresh(case)
+    derived.people_changed(case)
     if case.rescue_requested_at is None:
         due = targets.due_times(case)["rescue_request_due_at"]
         Case.objects.filter(pk=case.pk).update(rescue_request_due_at=due)

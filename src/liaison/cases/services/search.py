@@ -25,10 +25,6 @@ def refresh(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(search_keys=case_search_keys(case))
 
 
-def person_keys(*names_given: str) -> str:
-    return names.name_keys(*names_given)
-
-
 def matching(query: str) -> Q:
     """Cases whose people, identifiers or place match `query`: a name in any script or
     romanisation, a phone number (any format), a handle or wallet, a reference."""
