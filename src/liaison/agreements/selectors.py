@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.core.listing import Column
+from liaison.core.models import User
 from liaison.core.permissions import Perm, can, require
 
 from . import conf, rules
@@ -51,13 +52,13 @@ COLUMNS = [
 ]
 
 
-def agreements_for(user) -> QuerySet[Agreement]:
+def agreements_for(user: User) -> QuerySet[Agreement]:
     return Agreement.objects.visible_to(user).select_related(
         "counterpart", "country", "institution", "occasion"
     )
 
 
-def get_agreement_for_user(user, pk: int) -> Agreement:
+def get_agreement_for_user(user: User, pk: int) -> Agreement:
     """The agreement, or 403 when the role sees no agreements and 404 when this one is
     outside the user's scope (so its existence is not revealed)."""
     require(user, Perm.VIEW_AGREEMENTS)
@@ -210,7 +211,7 @@ class Due:
     overdue: bool = False
 
 
-def deadlines(user, *, today: datetime.date, horizon_days: int = 120) -> list[Due]:
+def deadlines(user: User, *, today: datetime.date, horizon_days: int = 120) -> list[Due]:
     """Everything due on the agreements the user can see, soonest first: applications
     closing, reviews pending, result reports, annual reports and expiries."""
     return due_items(agreements_for(user), today=today, horizon_days=horizon_days)
@@ -270,7 +271,7 @@ READINESS_STEPS = [
 ]
 
 
-def occasion_readiness(user, occasion: Occasion) -> list[dict]:
+def occasion_readiness(user: User, occasion: Occasion) -> list[dict]:
     """The applications for one occasion side by side: how far each is, what it lacks."""
     from .workflow import refusal_message
 
@@ -299,7 +300,7 @@ def occasion_readiness(user, occasion: Occasion) -> list[dict]:
     return rows
 
 
-def dashboard_summary(user, *, today: datetime.date) -> dict:
+def dashboard_summary(user: User, *, today: datetime.date) -> dict:
     visible = Agreement.objects.visible_to(user)
     by_status = dict(visible.values_list("status").annotate(n=Count("pk")))
     S = AgreementStatus
@@ -325,7 +326,7 @@ def dashboard_summary(user, *, today: datetime.date) -> dict:
     }
 
 
-def notifications_for(user) -> QuerySet[Reminder]:
+def notifications_for(user: User) -> QuerySet[Reminder]:
     """The person's own reminders, unread first, newest first; nobody sees another's."""
     return (
         Reminder.objects.filter(recipient_id=user.pk)
@@ -334,7 +335,7 @@ def notifications_for(user) -> QuerySet[Reminder]:
     )
 
 
-def unread_notification_count(user) -> int:
+def unread_notification_count(user: User) -> int:
     """The number on the badge in the top bar; zero for those who see no agreements."""
     if not can(user, Perm.VIEW_AGREEMENTS):
         return 0

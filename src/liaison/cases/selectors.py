@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 
 from liaison.agreements.models import Agreement
 from liaison.core.listing import Column
-from liaison.core.models import SavedFilter
+from liaison.core.models import SavedFilter, User
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import PartnerBody
 
@@ -52,11 +52,11 @@ class CaseListQuerySet(CaseQuerySet):
         return QuerySet.count(self.order_by()[: COUNT_CAP + 1])
 
 
-def cases_for(user) -> CaseQuerySet:
+def cases_for(user: User) -> CaseQuerySet:
     return Case.objects.visible_to(user).select_related("country", "post", "agreement")
 
 
-def get_case_for_user(user, pk: int, *, unread: Iterable[str] = ()) -> Case:
+def get_case_for_user(user: User, pk: int, *, unread: Iterable[str] = ()) -> Case:
     """The case, or 403 when the role sees no cases and 404 when this one is outside the
     user's scope (so its existence is not revealed); `unread`: fields left unread."""
     require(user, Perm.VIEW_CASES)
@@ -82,11 +82,11 @@ _UNSHOWN_ON_THE_PAGE = [
 ]
 
 
-def get_case_for_page(user, pk: int) -> Case:
+def get_case_for_page(user: User, pk: int) -> Case:
     return get_case_for_user(user, pk, unread=_UNSHOWN_ON_THE_PAGE)
 
 
-def get_case_to_work(user, pk: int) -> Case:
+def get_case_to_work(user: User, pk: int) -> Case:
     """The case for a change: 404 outside the user's scope, 403 without the right to work."""
     case = get_case_for_user(user, pk)
     require(user, Perm.WORK_CASES)
@@ -189,12 +189,12 @@ def _victim_fields(names: bool) -> list[str]:
     return ["id", "case_id", "status", *(["name_ko", "name_latin"] if names else [])]
 
 
-def list_queryset(user) -> CaseListQuerySet:
+def list_queryset(user: User) -> CaseListQuerySet:
     """The cases of the list in the user's scope, to filter, sort and count."""
     return CaseListQuerySet(model=Case).visible_to(user)
 
 
-def export_queryset(cases: QuerySet, user) -> QuerySet:
+def export_queryset(cases: QuerySet, user: User) -> QuerySet:
     """The cases of an export with what each line shows, in a fixed number of queries: the
     victims come in one prefetch, and their names only for those who may see them."""
     victims = Prefetch(
@@ -295,7 +295,7 @@ def _victim_names(case: Case) -> str:
     return "; ".join(v.display_name for v in case.victim_list)
 
 
-def columns_for(user) -> list[Column]:
+def columns_for(user: User) -> list[Column]:
     """The list's columns; an analyst's list and export carry no names."""
     columns = [
         Column("reference", gettext_lazy("Reference"), sort="reference"),
@@ -333,7 +333,7 @@ def columns_for(user) -> list[Column]:
     return columns
 
 
-def saved_filters(user) -> QuerySet[SavedFilter]:
+def saved_filters(user: User) -> QuerySet[SavedFilter]:
     return SavedFilter.objects.filter(owner=user, list_name=SAVED_FILTER_LIST)
 
 
@@ -449,7 +449,7 @@ def overview(case: Case, *, names: bool) -> dict:
     }
 
 
-def people(case: Case, user) -> dict:
+def people(case: Case, user: User) -> dict:
     """The victims (with their status history) and suspects (with identifiers) and the
     notices, or only counts and statuses for those who may not see who they are."""
     victims = case.victims.prefetch_related("status_changes__actor").order_by("pk")

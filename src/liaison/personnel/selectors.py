@@ -13,6 +13,7 @@ from django.utils import timezone
 from liaison.cases.choices import PRIORITY_RANK
 from liaison.cases.models import Case
 from liaison.cases.services import targets
+from liaison.core.models import User
 
 from .models import Post, Posting
 
@@ -36,7 +37,7 @@ def _count(queryset: QuerySet, what: str = "pk") -> Subquery:
     )
 
 
-def posts_for(user, *, now=None) -> QuerySet:
+def posts_for(user: User, *, now=None) -> QuerySet:
     """Every post (posts are staff facts any case reader may see), with its current
     officers and the open and overdue cases among those `user` may see."""
     now = now or timezone.now()
@@ -64,7 +65,7 @@ def postings_of(post: Post, *, today: datetime.date) -> list[Posting]:
     return sorted(postings, key=lambda p: (not p.is_current, -p.started_on.toordinal()))
 
 
-def open_cases_of(user, post: Post, *, now=None) -> tuple[list[Case], int]:
+def open_cases_of(user: User, post: Post, *, now=None) -> tuple[list[Case], int]:
     """The post's open cases that `user` may see, most urgent first, each with the
     targets it missed; and how many there are in all."""
     now = now or timezone.now()
@@ -77,7 +78,7 @@ def open_cases_of(user, post: Post, *, now=None) -> tuple[list[Case], int]:
     return shown, total
 
 
-def home_summary(user, *, now=None) -> dict:
+def home_summary(user: User, *, now=None) -> dict:
     """The personnel card of the home page: active posts, officers serving now, and the
     user's own posts with their local time."""
     now = now or timezone.now()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.importing import ImportFileError, ImportResult, run_import
-from liaison.core.models import Institution
+from liaison.core.models import Institution, User
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import Country, PartnerBody
 
@@ -183,7 +183,7 @@ def _normalized(table: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def agreements_import(*, actor, table: list[dict[str, str]]) -> ImportResult:
+def agreements_import(*, actor: User, table: list[dict[str, str]]) -> ImportResult:
     """Creates an agreement for every row of the registry file, or none; one IMPORT
     audit entry names them all."""
     require(actor, Perm.REVIEW_AGREEMENTS)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from liaison.core.choices import Role
+from liaison.core.models import User
 
 from .. import conf
 from ..choices import ReminderKind
@@ -142,7 +143,7 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor, reminder_id: int | None = None) -> int:
+def notifications_mark_read(*, actor: User, reminder_id: int | None = None) -> int:
     """Marks the actor's unread notifications read (one, or all); someone else's are
     never touched. Returns how many were marked."""
     unread = Reminder.objects.filter(recipient=actor, read_at__isnull=True)

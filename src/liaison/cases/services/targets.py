@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
+from liaison.core.models import User
 from liaison.core.permissions import Perm, require
 
 from ..choices import OPEN_CASE_STATUSES, Category, Milestone, Priority, VictimStatus
@@ -76,7 +77,7 @@ def overdue_condition(now: datetime.datetime | None = None) -> Q:
     )
 
 
-def overdue_cases(user, now=None):
+def overdue_cases(user: User, now=None):
     """The open cases in `user`'s scope that missed a response-time target."""
     return Case.objects.visible_to(user).filter(overdue_condition(now))
 
@@ -100,7 +101,7 @@ def overdue_steps(case: Case, now=None) -> list[str]:
 
 
 @transaction.atomic
-def targets_update(*, actor, hours: dict[tuple[str, str], int]) -> int:
+def targets_update(*, actor: User, hours: dict[tuple[str, str], int]) -> int:
     """Saves new targets and recomputes the due times of every open case; returns how many
     cases were recomputed."""
     require(actor, Perm.MANAGE_CASE_SETTINGS)
