@@ -261,7 +261,7 @@ def due_items(visible: QuerySet, *, today: datetime.date, horizon_days: int) -> 
     return sorted(items, key=lambda d: (d.due_on, d.agreement.pk))
 
 
-READINESS_STEPS = [
+READINESS_STEPS: list[str] = [
     AgreementStatus.DRAFT,
     AgreementStatus.SUBMITTED,
     AgreementStatus.UNDER_VALIDITY_REVIEW,

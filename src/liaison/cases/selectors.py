@@ -13,6 +13,7 @@ from django.db.models import Case as When_
 from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 
 from liaison.agreements.models import Agreement
@@ -33,7 +34,7 @@ from .choices import (
     SuspectRole,
 )
 from .fields import has_category
-from .models import OPEN_CASES, Case, CaseQuerySet, Victim, person_name, place_words
+from .models import OPEN_CASES, Case, CaseQuerySet, Suspect, Victim, person_name, place_words
 from .services import search, targets
 from .workflow import REACHED_AT
 
@@ -121,7 +122,7 @@ def default_sort(data: dict) -> str:
     return DEFAULT_SORT if (data.get("status") or "open") == "open" else "reported"
 
 
-def ordered(queryset: QuerySet, sort: str, now=None) -> QuerySet:
+def ordered(queryset: QuerySet, sort: str, now: datetime.datetime | None = None) -> QuerySet:
     now = now or timezone.now()
     key = sort.lstrip("-")
     orderings = SORTS.get(key, SORTS[DEFAULT_SORT])(now)
@@ -141,7 +142,9 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def case_filter(queryset: QuerySet, data: dict, *, now=None) -> QuerySet:
+def case_filter(
+    queryset: QuerySet, data: dict, *, now: datetime.datetime | None = None
+) -> QuerySet:
     """Applies the list's filters; each one is an indexed lookup (the category bitmask and
     the text searches through trigram indexes on PostgreSQL)."""
     if data.get("q"):
@@ -246,7 +249,9 @@ _ROW_VALUES = (
 )
 
 
-def list_rows(cases: QuerySet, *, names: bool, now=None) -> list[CaseRow]:
+def list_rows(
+    cases: QuerySet, *, names: bool, now: datetime.datetime | None = None
+) -> list[CaseRow]:
     """The rows of one page of the list (`cases` sliced to the page), each with what it
     shows beyond its fields worked out once: the targets missed, the time first reported
     in the reader's zone, and the victims, with their names for those who may see them."""
@@ -268,7 +273,8 @@ def list_rows(cases: QuerySet, *, names: bool, now=None) -> list[CaseRow]:
 
 
 def _row(values: tuple, korean: bool) -> CaseRow:
-    (pk, reference, title, status, priority, illustrative, reported, *due_and_done) = values[:12]
+    pk, reference, title, status, priority, illustrative, reported = values[:7]
+    triaged, acknowledge_due, rescue_requested, rescued, rescue_request_due = values[7:12]
     place, city, province, country_en, country_ko, post_en, post_ko, agreement = values[12:]
     return CaseRow(
         pk,
@@ -278,7 +284,11 @@ def _row(values: tuple, korean: bool) -> CaseRow:
         priority,
         illustrative,
         reported,
-        *due_and_done,
+        triaged,
+        acknowledge_due,
+        rescue_requested,
+        rescued,
+        rescue_request_due,
         where=place_words(place, city, province),
         country=country_ko if korean else country_en,
         # a post's Korean name is optional (Post.__str__)
@@ -374,7 +384,7 @@ def lifecycle(case: Case) -> list[Step]:
     """Every step of the lifecycle, with the time the case first reached it (if it did)."""
     steps = []
     for status in CaseStatus.values:
-        field = REACHED_AT.get(status)
+        field = REACHED_AT.get(CaseStatus(status))
         at = case.first_reported_at if field is None else getattr(case, field)
         steps.append(
             Step(
@@ -388,7 +398,7 @@ def lifecycle(case: Case) -> list[Step]:
     return steps
 
 
-def facts(case: Case, now=None) -> dict:
+def facts(case: Case, now: datetime.datetime | None = None) -> dict:
     """What the case page and the summary show at the top, times in both zones."""
     zone = case.place_time_zone
     overdue = targets.overdue_steps(case, now)
@@ -404,15 +414,15 @@ def facts(case: Case, now=None) -> dict:
     }
 
 
-def _labels(choices, codes) -> list[str]:
+def _labels(choices: Iterable[tuple[str, object]], codes: Iterable[str] | None) -> list[str]:
     known = dict(choices)
     return [str(known.get(code, code)) for code in codes or []]
 
 
-def _with_labels(victims: list[Victim], suspects: list) -> None:
+def _with_labels(victims: list[Victim], suspects: list[Suspect]) -> None:
     """The HTCDS codes of each person, in words."""
     for victim in victims:
-        rows = [
+        rows: list[tuple[Promise, Iterable[tuple[str, object]], list[str]]] = [
             (gettext_lazy("How recruited"), RecruitmentMethod.choices, victim.recruitment_methods),
             (gettext_lazy("Platforms"), Platform.choices, victim.recruitment_platforms),
             (gettext_lazy("Means of control"), MeansOfControl.choices, victim.means_of_control),
@@ -459,8 +469,9 @@ def people(case: Case, user: User) -> dict:
         victims = case.victims.only("id", "case_id", "status", "status_since").order_by("pk")
         suspects = case.suspects.only("id", "case_id", "arrest_status", "return_status")
         return {"victims": list(victims), "suspects": list(suspects), "notices": list(notices)}
-    rows = {"victims": list(victims), "suspects": list(suspects), "notices": list(notices)}
-    _with_labels(rows["victims"], rows["suspects"])
+    victim_rows, suspect_rows = list(victims), list(suspects)
+    rows = {"victims": victim_rows, "suspects": suspect_rows, "notices": list(notices)}
+    _with_labels(victim_rows, suspect_rows)
     return rows
 
 
@@ -475,7 +486,7 @@ def timeline(case: Case, limit: int | None = None) -> list:
     return rows
 
 
-def tasks(case: Case, now=None) -> list:
+def tasks(case: Case, now: datetime.datetime | None = None) -> list:
     now = now or timezone.now()
     rows = list(case.tasks.select_related("owner", "done_by").order_by("done_at", "due_at"))
     for task in rows:

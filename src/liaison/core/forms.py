@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import TypeVar
 
 from django import forms
 from django.conf import settings
@@ -9,6 +10,8 @@ from .choices import AuditAction, Role
 from .listing import ListFilterForm
 from .models import Institution, User
 from .widgets import faster
+
+AnyForm = TypeVar("AnyForm", bound=forms.BaseForm)
 
 
 class _ReadAtOnce(forms.models.ModelChoiceIterator):
@@ -71,7 +74,8 @@ class PasswordChangeForm(forms.Form):
         return self.cleaned_data["current_password"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("new_password") and data.get("new_password") != data.get("confirm_password"):
             self.add_error("confirm_password", _("The two new passwords differ."))
         return data
@@ -155,13 +159,14 @@ class AuditFilterForm(ListFilterForm):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end date comes before the start date."))
         return data
 
 
-def bootstrapify(form: forms.Form) -> forms.Form:
+def bootstrapify(form: AnyForm) -> AnyForm:
     """Adds Bootstrap's classes so every form looks the same, with errors on their field.
     Safe to call again once the form is validated: classes are never doubled."""
     for name, field in form.fields.items():

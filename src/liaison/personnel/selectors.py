@@ -26,7 +26,7 @@ def _current(today: datetime.date, prefix: str = "") -> Q:
     )
 
 
-def _count(queryset: QuerySet, what: str = "pk") -> Subquery:
+def _count(queryset: QuerySet, what: str = "pk") -> Coalesce:
     """A per-post count as a subquery, so counting officers and cases does not multiply
     rows as two joins would."""
     counted = queryset.filter(post=OuterRef("pk")).order_by().values("post")
@@ -37,7 +37,7 @@ def _count(queryset: QuerySet, what: str = "pk") -> Subquery:
     )
 
 
-def posts_for(user: User, *, now=None) -> QuerySet:
+def posts_for(user: User, *, now: datetime.datetime | None = None) -> QuerySet:
     """Every post (posts are staff facts any case reader may see), with its current
     officers and the open and overdue cases among those `user` may see."""
     now = now or timezone.now()
@@ -50,7 +50,7 @@ def posts_for(user: User, *, now=None) -> QuerySet:
     )
 
 
-def local_time(post: Post, now=None) -> datetime.datetime:
+def local_time(post: Post, now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(post.time_zone))
 
 
@@ -65,7 +65,9 @@ def postings_of(post: Post, *, today: datetime.date) -> list[Posting]:
     return sorted(postings, key=lambda p: (not p.is_current, -p.started_on.toordinal()))
 
 
-def open_cases_of(user: User, post: Post, *, now=None) -> tuple[list[Case], int]:
+def open_cases_of(
+    user: User, post: Post, *, now: datetime.datetime | None = None
+) -> tuple[list[Case], int]:
     """The post's open cases that `user` may see, most urgent first, each with the
     targets it missed; and how many there are in all."""
     now = now or timezone.now()
@@ -78,7 +80,7 @@ def open_cases_of(user: User, post: Post, *, now=None) -> tuple[list[Case], int]
     return shown, total
 
 
-def home_summary(user: User, *, now=None) -> dict:
+def home_summary(user: User, *, now: datetime.datetime | None = None) -> dict:
     """The personnel card of the home page: active posts, officers serving now, and the
     user's own posts with their local time."""
     now = now or timezone.now()

@@ -128,7 +128,9 @@ def agreement_grant_exception(*, actor: User, agreement: Agreement, reason: str)
     return locked
 
 
-def agreement_submit(*, actor: User, agreement: Agreement, expected_version: int | None = None):
+def agreement_submit(
+    *, actor: User, agreement: Agreement, expected_version: int | None = None
+) -> Agreement:
     """Submits (or resubmits) the application; it is reported to the Commissioner General."""
     return workflow.agreement_transition(
         actor=actor,

@@ -33,7 +33,7 @@ SIGNING_FIELDS = [
     "renewal",
     "result_report_due",
 ]
-_OUTCOME = {
+_OUTCOME: dict[str, AgreementStatus] = {
     ReviewRecommendation.PROCEED: AgreementStatus.DRAFT_REVIEW,
     ReviewRecommendation.REVISE: AgreementStatus.REVISION_REQUESTED,
     ReviewRecommendation.REJECT: AgreementStatus.REJECTED,
@@ -41,7 +41,7 @@ _OUTCOME = {
 
 
 def agreement_start_review(
-    *, actor: User, agreement: Agreement, expected_version=None
+    *, actor: User, agreement: Agreement, expected_version: int | None = None
 ) -> Agreement:
     return workflow.agreement_transition(
         actor=actor,
@@ -128,7 +128,12 @@ def agreement_agree_final_text(
 
 @transaction.atomic
 def agreement_decide(
-    *, actor: User, agreement: Agreement, approve: bool, note: str = "", expected_version=None
+    *,
+    actor: User,
+    agreement: Agreement,
+    approve: bool,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Agreement:
     """The Commissioner General's decision on a reviewed agreement: approve for signing or
     reject."""

@@ -4,6 +4,7 @@ as CSV or XLSX: every row checked first, all of them written or none (core.impor
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -42,7 +43,7 @@ IMPORT_STATUSES = [S.SIGNED, S.ACTIVE, S.EXPIRED, S.TERMINATED]
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y.%m.%d"]
 
 
-def _choice(value: str, choices: list[str], what: str) -> str:
+def _choice(value: str, choices: Sequence[str], what: str) -> str:
     value = value.strip().lower().replace(" ", "_")
     if value not in choices:
         raise forms.ValidationError(
@@ -110,7 +111,8 @@ class AgreementImportRowForm(forms.Form):
         return _choice(self.cleaned_data["status"], IMPORT_STATUSES, _("status"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         name, country = data.get("counterpart", "").strip().lower(), data.get("country")
         if name and "country" not in self.errors:
             matches = [

@@ -37,7 +37,12 @@ from .documents import store_document
 
 @transaction.atomic
 def result_report_submit(
-    *, actor: User, agreement: Agreement, summary: str, upload=None, expected_version=None
+    *,
+    actor: User,
+    agreement: Agreement,
+    summary: str,
+    upload=None,
+    expected_version: int | None = None,
 ) -> ResultReport:
     """The institution's report after signing; with it the agreement becomes active."""
     locked = workflow.lock(agreement, expected_version)

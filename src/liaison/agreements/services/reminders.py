@@ -80,7 +80,7 @@ def _message(item: Due, recipient) -> tuple[str, str]:
             ReminderKind.RESULT_REPORT: _("The result report is due on %(due)s."),
             ReminderKind.ANNUAL_REPORT: _("The annual report for %(year)s is due on %(due)s."),
             ReminderKind.EXPIRY: _("The agreement expires on %(due)s."),
-        }[item.kind] % {"due": item.due_on.isoformat(), "year": item.due_on.year - 1}
+        }[ReminderKind(item.kind)] % {"due": item.due_on.isoformat(), "year": item.due_on.year - 1}
         if item.overdue:
             what += " " + _("This is overdue.")
         subject = _("[Liaison] %(kind)s: %(title)s") % {

@@ -3,6 +3,8 @@ tasks with owners and due dates, and requests to the partner police."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -90,7 +92,9 @@ def case_update(*, actor: User, case: Case, data: dict, expected_version: int | 
 
 
 @transaction.atomic
-def case_triage(*, actor: User, case: Case, priority: str, note: str = "", expected_version=None):
+def case_triage(
+    *, actor: User, case: Case, priority: str, note: str = "", expected_version: int | None = None
+) -> Case:
     """Sets the priority (urgent when a life or liberty is at risk) and moves the case to
     'triaged', which acknowledges the report."""
     permissions.require_work(actor, case)
@@ -107,7 +111,9 @@ def case_triage(*, actor: User, case: Case, priority: str, note: str = "", expec
 
 
 @transaction.atomic
-def case_assign(*, actor: User, case: Case, post=None, officers=(), expected_version=None) -> Case:
+def case_assign(
+    *, actor: User, case: Case, post=None, officers=(), expected_version: int | None = None
+) -> Case:
     """Assigns the case to an overseas post and named officers."""
     permissions.require_work(actor, case)
     bad = [o for o in officers if o.role not in (Role.OVERSEAS_OFFICER, Role.ICO_OFFICER)]
@@ -169,7 +175,13 @@ def task_complete(*, actor: User, task: CaseTask) -> CaseTask:
 
 @transaction.atomic
 def request_send(
-    *, actor: User, case: Case, kind: str, subject: str, partner_body=None, sent_at=None
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    subject: str,
+    partner_body=None,
+    sent_at: datetime.datetime | None = None,
 ) -> PartnerRequest:
     """A request to the partner police (rescue, records, arrest, autopsy …); logged on the
     timeline and, where it is cooperation, under the case's agreement."""
@@ -208,7 +220,13 @@ def request_send(
 
 
 @transaction.atomic
-def request_answer(*, actor: User, request: PartnerRequest, answer: str, answered_at=None):
+def request_answer(
+    *,
+    actor: User,
+    request: PartnerRequest,
+    answer: str,
+    answered_at: datetime.datetime | None = None,
+) -> PartnerRequest:
     permissions.require_work(actor, request.case)
     locked = PartnerRequest.objects.select_for_update().get(pk=request.pk)
     errors = {}

@@ -16,7 +16,7 @@ from ..choices import CaseStatus, EntryKind, RequestKind
 from ..models import Case, CaseTransition, PartnerRequest
 
 # The steps that are cooperation with the partner police, and how the agreement counts them.
-COOPERATION_STEPS = {
+COOPERATION_STEPS: dict[str, ActivityKind] = {
     CaseStatus.RESCUE_REQUESTED: ActivityKind.CASE_COOPERATION,
     CaseStatus.RESCUED: ActivityKind.CASE_COOPERATION,
     CaseStatus.INVESTIGATION: ActivityKind.CASE_COOPERATION,
@@ -24,7 +24,7 @@ COOPERATION_STEPS = {
     CaseStatus.EXTRADITION_REQUESTED: ActivityKind.CASE_COOPERATION,
     CaseStatus.SURRENDERED: ActivityKind.FUGITIVE_RETURNED,
 }
-REQUEST_KINDS = {
+REQUEST_KINDS: dict[str, ActivityKind] = {
     RequestKind.INFORMATION: ActivityKind.INFORMATION_EXCHANGE,
     RequestKind.OTHER: ActivityKind.INFORMATION_EXCHANGE,
     RequestKind.AUTOPSY: ActivityKind.CASE_COOPERATION,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,7 +98,7 @@ def submission_failed(submission: IntakeSubmission, error: Exception) -> None:
     )
 
 
-def unprocessed_submissions(user: User):
+def unprocessed_submissions(user: User) -> QuerySet[IntakeSubmission]:
     """Submissions of `user` that never became a report (a failure, a closed tab)."""
     return IntakeSubmission.objects.filter(
         submitted_by=user, report__isnull=True, recovered_at__isnull=True
@@ -215,7 +215,7 @@ def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> li
     def add(obj, reason: str) -> None:
         key = ("case", obj.pk) if isinstance(obj, Case) else ("report", obj.pk)
         entry = found.setdefault(
-            key, Duplicate(**({"case": obj} if isinstance(obj, Case) else {"report": obj}))
+            key, Duplicate(case=obj) if isinstance(obj, Case) else Duplicate(report=obj)
         )
         if reason not in entry.reasons:
             entry.reasons.append(reason)

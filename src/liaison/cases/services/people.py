@@ -115,19 +115,22 @@ def victim_add(*, actor: User, case: Case, data: dict) -> Victim:
     status = data.get("status") or VictimStatus.MISSING
     if status not in VictimStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
-    victim = Victim(case=case, status=status, status_since=timezone.now())
+    now = timezone.now()
+    victim = Victim(case=case, status=status, status_since=now)
     victim.is_illustrative = case.is_illustrative
     _assign(victim, data, VICTIM_FIELDS)
     _prepare_victim(victim)
     victim.save()
-    victim.status_changes.create(to_status=status, at=victim.status_since, actor=actor)
+    victim.status_changes.create(to_status=status, at=now, actor=actor)
     audit.record_created(victim, actor=actor)
     _after_people_change(case)
     return victim
 
 
 @transaction.atomic
-def victim_update(*, actor: User, victim: Victim, data: dict, expected_version=None) -> Victim:
+def victim_update(
+    *, actor: User, victim: Victim, data: dict, expected_version: int | None = None
+) -> Victim:
     return _person_update(
         actor=actor,
         person=victim,
@@ -246,7 +249,9 @@ def suspect_add(*, actor: User, case: Case, data: dict) -> Suspect:
 
 
 @transaction.atomic
-def suspect_update(*, actor: User, suspect: Suspect, data: dict, expected_version=None) -> Suspect:
+def suspect_update(
+    *, actor: User, suspect: Suspect, data: dict, expected_version: int | None = None
+) -> Suspect:
     return _person_update(
         actor=actor,
         person=suspect,

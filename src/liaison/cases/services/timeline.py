@@ -31,7 +31,12 @@ def _entry(**fields) -> TimelineEntry:
 
 
 def system_entry(
-    *, case: Case, kind: str, body: str, actor: User | None = None, at=None
+    *,
+    case: Case,
+    kind: str,
+    body: str,
+    actor: User | None = None,
+    at: datetime.datetime | None = None,
 ) -> TimelineEntry:
     """An entry written by a service (status change, request, report attached)."""
     return _entry(
@@ -72,7 +77,7 @@ def entry_add(
     kind: str,
     body: str = "",
     counterpart: str = "",
-    at=None,
+    at: datetime.datetime | None = None,
     upload=None,
 ) -> TimelineEntry:
     """Adds a note, call, message or document to the case's timeline. An upload is kept
