@@ -10,8 +10,13 @@ test:
 setup:
 	scripts/setup.sh --test
 
+# What CI checks before any test (scripts/test.sh runs this): style, the import contracts
+# between the apps (.importlinter), and the types (mypy; the files are in pyproject.toml).
 lint:
-	.venv/bin/ruff check src && .venv/bin/ruff format --check src
+	.venv/bin/ruff check src
+	.venv/bin/ruff format --check src
+	.venv/bin/lint-imports --no-logo
+	.venv/bin/mypy
 
 format:
 	.venv/bin/ruff format src && .venv/bin/ruff check --fix src

@@ -12,9 +12,9 @@ workers=${LIAISON_TEST_WORKERS:-2}
 # Tests open connections from several threads (the live server); none may linger.
 export LIAISON_DB_CONN_MAX_AGE=0
 
-say "Lint (ruff)"
-.venv/bin/ruff check src
-.venv/bin/ruff format --check src
+# The same lint as `make lint`, from the one list in the Makefile.
+say "Lint: ruff, import contracts, types"
+make --no-print-directory lint
 
 say "Migrations are complete"
 .venv/bin/liaison makemigrations --check --dry-run >/dev/null

@@ -3,7 +3,9 @@ at the project level, above them all (as NetBox's home view lives in netbox/view
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_GET
 from liaison.agreements.selectors import dashboard_summary
 from liaison.cases.dashboard import home_summary as cases_summary
 from liaison.core.choices import Role
+from liaison.core.middleware import AuthenticatedRequest
 from liaison.core.models import AuditEvent, User
 from liaison.core.permissions import Perm, can
 from liaison.partners.selectors import directory_summary
@@ -19,7 +22,7 @@ from liaison.personnel.selectors import home_summary as personnel_summary
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "home.html", {"cards": dashboard_cards(request.user), "active_nav": "home"}
     )
@@ -27,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def dashboard_cards(user: User) -> list[dict]:
     """The home page: one card per domain the user may see; domains not built yet say so."""
-    cards = []
+    cards: list[dict[str, Any]] = []
     if can(user, Perm.VIEW_DIRECTORY):
         cards.append(
             {"key": "partners", "title": _("Partner directory"), "summary": directory_summary(user)}

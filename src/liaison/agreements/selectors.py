@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.core.listing import Column, search
+from liaison.core.models import User
 from liaison.core.permissions import Perm, can, require
 
 from . import conf, rules
@@ -51,13 +52,13 @@ COLUMNS = [
 ]
 
 
-def agreements_for(user) -> QuerySet[Agreement]:
+def agreements_for(user: User) -> QuerySet[Agreement]:
     return Agreement.objects.visible_to(user).select_related(
         "counterpart", "country", "institution", "occasion"
     )
 
 
-def get_agreement_for_user(user, pk: int) -> Agreement:
+def get_agreement_for_user(user: User, pk: int) -> Agreement:
     """The agreement, or 403 when the role sees no agreements and 404 when this one is
     outside the user's scope (so its existence is not revealed)."""
     require(user, Perm.VIEW_AGREEMENTS)
@@ -213,7 +214,7 @@ class Due:
     overdue: bool = False
 
 
-def deadlines(user, *, today: datetime.date, horizon_days: int = 120) -> list[Due]:
+def deadlines(user: User, *, today: datetime.date, horizon_days: int = 120) -> list[Due]:
     """Everything due on the agreements the user can see, soonest first: applications
     closing, reviews pending, result reports, annual reports and expiries."""
     return due_items(agreements_for(user), today=today, horizon_days=horizon_days)
@@ -263,7 +264,7 @@ def due_items(visible: QuerySet, *, today: datetime.date, horizon_days: int) -> 
     return sorted(items, key=lambda d: (d.due_on, d.agreement.pk))
 
 
-READINESS_STEPS = [
+READINESS_STEPS: list[str] = [
     AgreementStatus.DRAFT,
     AgreementStatus.SUBMITTED,
     AgreementStatus.UNDER_VALIDITY_REVIEW,
@@ -273,7 +274,7 @@ READINESS_STEPS = [
 ]
 
 
-def occasion_readiness(user, occasion: Occasion) -> list[dict]:
+def occasion_readiness(user: User, occasion: Occasion) -> list[dict]:
     """The applications for one occasion side by side: how far each is, what it lacks."""
     from .workflow import refusal_message
 
@@ -302,7 +303,7 @@ def occasion_readiness(user, occasion: Occasion) -> list[dict]:
     return rows
 
 
-def dashboard_summary(user, *, today: datetime.date) -> dict:
+def dashboard_summary(user: User, *, today: datetime.date) -> dict:
     visible = Agreement.objects.visible_to(user)
     by_status = dict(visible.values_list("status").annotate(n=Count("pk")))
     S = AgreementStatus
@@ -328,7 +329,7 @@ def dashboard_summary(user, *, today: datetime.date) -> dict:
     }
 
 
-def notifications_for(user) -> QuerySet[Reminder]:
+def notifications_for(user: User) -> QuerySet[Reminder]:
     """The person's own reminders, unread first, newest first; nobody sees another's."""
     return (
         Reminder.objects.filter(recipient_id=user.pk)
@@ -337,7 +338,7 @@ def notifications_for(user) -> QuerySet[Reminder]:
     )
 
 
-def unread_notification_count(user) -> int:
+def unread_notification_count(user: User) -> int:
     """The number on the badge in the top bar; zero for those who see no agreements."""
     if not can(user, Perm.VIEW_AGREEMENTS):
         return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ExpressionWrapper, F
+from django.db.models.expressions import Combinable
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,11 @@ def from_mask(mask: int) -> list[str]:
 
 class CategoriesField(models.PositiveIntegerField):
     """Holds a list of `Category` codes; the database holds their bits."""
+
+    # What django-stubs' plugin takes a model's attribute to be: written as a list of codes
+    # (or the mask itself), read as the list.
+    _pyi_private_set_type: list[str] | int | Combinable
+    _pyi_private_get_type: list[str]
 
     def from_db_value(self, value, expression, connection):
         return None if value is None else from_mask(value)

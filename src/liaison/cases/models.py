@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from pathlib import PurePosixPath
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import IllustrativeMixin, TimestampedModel
@@ -219,7 +221,7 @@ OPEN_CASES = ~Q(status=Literal(CaseStatus.CLOSED))
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CaseQuerySet:
+    def visible_to(self, user) -> Self:
         return permissions.case_scope(self, user)
 
     def open(self) -> CaseQuerySet:
@@ -320,6 +322,8 @@ class Case(IllustrativeMixin, Place, TimestampedModel):
     version = models.PositiveIntegerField(default=1)
 
     objects = CaseQuerySet.as_manager()
+    # Not stored: the victims that an export prefetches (cases.selectors.export_queryset).
+    victim_list: list[Victim]
 
     class Meta:
         ordering = ["-first_reported_at"]
@@ -462,6 +466,8 @@ class Victim(IllustrativeMixin, Person, TimestampedModel):
     )
     remains_repatriated_on = models.DateField(_("remains repatriated on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Not stored: the HTCDS codes in words, for the people tab (cases.selectors.people).
+    context_rows: list[tuple[str | Promise, list[str]]]
 
     class Meta:
         ordering = ["case", "pk"]
@@ -521,6 +527,8 @@ class Suspect(IllustrativeMixin, Person, TimestampedModel):
     surrendered_on = models.DateField(_("surrendered on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Not stored: the roles in words, for the people tab (cases.selectors.people).
+    role_labels: list[str]
 
     class Meta:
         ordering = ["case", "pk"]
@@ -607,6 +615,9 @@ class PartnerRequest(TimestampedModel):
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
+    # Not stored: the times in both zones, for the case page (cases.selectors).
+    sent_when: str
+    answered_when: str
 
     class Meta:
         ordering = ["-sent_at"]
@@ -626,6 +637,9 @@ class CaseTask(TimestampedModel):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Not stored: worked out for the case page (cases.selectors.tasks).
+    is_overdue: bool
+    when: str
 
     class Meta:
         ordering = ["done_at", "due_at"]
@@ -656,6 +670,8 @@ class TimelineEntry(models.Model):
     file_content_type = models.CharField(max_length=100, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     is_illustrative = models.BooleanField(default=False)
+    # Not stored: the time in both zones, for the case page (cases.selectors.timeline).
+    when: str
 
     class Meta:
         ordering = ["-at", "-pk"]

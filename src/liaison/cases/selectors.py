@@ -13,11 +13,12 @@ from django.db.models import Case as When_
 from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 
 from liaison.agreements.models import Agreement
 from liaison.core.listing import Column
-from liaison.core.models import SavedFilter
+from liaison.core.models import SavedFilter, User
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import PartnerBody
 
@@ -33,7 +34,16 @@ from .choices import (
     SuspectRole,
 )
 from .fields import has_category
-from .models import OPEN_CASES, Case, CaseQuerySet, Report, Victim, person_name, place_words
+from .models import (
+    OPEN_CASES,
+    Case,
+    CaseQuerySet,
+    Report,
+    Suspect,
+    Victim,
+    person_name,
+    place_words,
+)
 from .services import search, targets
 from .services.intake import Duplicate
 from .workflow import REACHED_AT
@@ -53,11 +63,11 @@ class CaseListQuerySet(CaseQuerySet):
         return QuerySet.count(self.order_by()[: COUNT_CAP + 1])
 
 
-def cases_for(user) -> CaseQuerySet:
+def cases_for(user: User) -> CaseQuerySet:
     return Case.objects.visible_to(user).select_related("country", "post", "agreement")
 
 
-def get_case_for_user(user, pk: int, *, unread: Iterable[str] = ()) -> Case:
+def get_case_for_user(user: User, pk: int, *, unread: Iterable[str] = ()) -> Case:
     """The case, or 403 when the role sees no cases and 404 when this one is outside the
     user's scope (so its existence is not revealed); `unread`: fields left unread."""
     require(user, Perm.VIEW_CASES)
@@ -83,11 +93,11 @@ _UNSHOWN_ON_THE_PAGE = [
 ]
 
 
-def get_case_for_page(user, pk: int) -> Case:
+def get_case_for_page(user: User, pk: int) -> Case:
     return get_case_for_user(user, pk, unread=_UNSHOWN_ON_THE_PAGE)
 
 
-def get_case_to_work(user, pk: int) -> Case:
+def get_case_to_work(user: User, pk: int) -> Case:
     """The case for a change: 404 outside the user's scope, 403 without the right to work."""
     case = get_case_for_user(user, pk)
     require(user, Perm.WORK_CASES)
@@ -122,7 +132,7 @@ def default_sort(data: dict) -> str:
     return DEFAULT_SORT if (data.get("status") or "open") == "open" else "reported"
 
 
-def ordered(queryset: QuerySet, sort: str, now=None) -> QuerySet:
+def ordered(queryset: QuerySet, sort: str, now: datetime.datetime | None = None) -> QuerySet:
     now = now or timezone.now()
     key = sort.lstrip("-")
     orderings = SORTS.get(key, SORTS[DEFAULT_SORT])(now)
@@ -142,7 +152,9 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def case_filter(queryset: QuerySet, data: dict, *, now=None) -> QuerySet:
+def case_filter(
+    queryset: QuerySet, data: dict, *, now: datetime.datetime | None = None
+) -> QuerySet:
     """Applies the case list's filters, as CaseFilterForm cleans them: the one read path of
     the case list page and of `GET /api/v1/cases/`. Each one is an indexed lookup (the
     category bitmask and the text searches through trigram indexes on PostgreSQL). `q`
@@ -194,12 +206,12 @@ def _victim_fields(names: bool) -> list[str]:
     return ["id", "case_id", "status", *(["name_ko", "name_latin"] if names else [])]
 
 
-def list_queryset(user) -> CaseListQuerySet:
+def list_queryset(user: User) -> CaseListQuerySet:
     """The cases of the list in the user's scope, to filter, sort and count."""
     return CaseListQuerySet(model=Case).visible_to(user)
 
 
-def visible_duplicates(user, found: list[Duplicate]) -> tuple[list[Duplicate], int]:
+def visible_duplicates(user: User, found: list[Duplicate]) -> tuple[list[Duplicate], int]:
     """The possible duplicates of a report that `user` may see, and how many others there
     are outside their scope (counted, never shown): for the report page, the live check
     while typing, and the API alike."""
@@ -222,7 +234,7 @@ def visible_duplicates(user, found: list[Duplicate]) -> tuple[list[Duplicate], i
     return shown, len(found) - len(shown)
 
 
-def export_queryset(cases: QuerySet, user) -> QuerySet:
+def export_queryset(cases: QuerySet, user: User) -> QuerySet:
     """The cases of an export with what each line shows, in a fixed number of queries: the
     victims come in one prefetch, and their names only for those who may see them."""
     victims = Prefetch(
@@ -274,7 +286,9 @@ _ROW_VALUES = (
 )
 
 
-def list_rows(cases: QuerySet, *, names: bool, now=None) -> list[CaseRow]:
+def list_rows(
+    cases: QuerySet, *, names: bool, now: datetime.datetime | None = None
+) -> list[CaseRow]:
     """The rows of one page of the list (`cases` sliced to the page), each with what it
     shows beyond its fields worked out once: the targets missed, the time first reported
     in the reader's zone, and the victims, with their names for those who may see them."""
@@ -296,7 +310,8 @@ def list_rows(cases: QuerySet, *, names: bool, now=None) -> list[CaseRow]:
 
 
 def _row(values: tuple, korean: bool) -> CaseRow:
-    (pk, reference, title, status, priority, illustrative, reported, *due_and_done) = values[:12]
+    pk, reference, title, status, priority, illustrative, reported = values[:7]
+    triaged, acknowledge_due, rescue_requested, rescued, rescue_request_due = values[7:12]
     place, city, province, country_en, country_ko, post_en, post_ko, agreement = values[12:]
     return CaseRow(
         pk,
@@ -306,7 +321,11 @@ def _row(values: tuple, korean: bool) -> CaseRow:
         priority,
         illustrative,
         reported,
-        *due_and_done,
+        triaged,
+        acknowledge_due,
+        rescue_requested,
+        rescued,
+        rescue_request_due,
         where=place_words(place, city, province),
         country=country_ko if korean else country_en,
         # a post's Korean name is optional (Post.__str__)
@@ -323,7 +342,7 @@ def _victim_names(case: Case) -> str:
     return "; ".join(v.display_name for v in case.victim_list)
 
 
-def columns_for(user) -> list[Column]:
+def columns_for(user: User) -> list[Column]:
     """The list's columns; an analyst's list and export carry no names."""
     columns = [
         Column("reference", gettext_lazy("Reference"), sort="reference"),
@@ -361,7 +380,7 @@ def columns_for(user) -> list[Column]:
     return columns
 
 
-def saved_filters(user) -> QuerySet[SavedFilter]:
+def saved_filters(user: User) -> QuerySet[SavedFilter]:
     return SavedFilter.objects.filter(owner=user, list_name=SAVED_FILTER_LIST)
 
 
@@ -402,7 +421,7 @@ def lifecycle(case: Case) -> list[Step]:
     """Every step of the lifecycle, with the time the case first reached it (if it did)."""
     steps = []
     for status in CaseStatus.values:
-        field = REACHED_AT.get(status)
+        field = REACHED_AT.get(CaseStatus(status))
         at = case.first_reported_at if field is None else getattr(case, field)
         steps.append(
             Step(
@@ -416,7 +435,7 @@ def lifecycle(case: Case) -> list[Step]:
     return steps
 
 
-def facts(case: Case, now=None) -> dict:
+def facts(case: Case, now: datetime.datetime | None = None) -> dict:
     """What the case page and the summary show at the top, times in both zones."""
     zone = case.place_time_zone
     overdue = targets.overdue_steps(case, now)
@@ -432,15 +451,15 @@ def facts(case: Case, now=None) -> dict:
     }
 
 
-def _labels(choices, codes) -> list[str]:
+def _labels(choices: Iterable[tuple[str, object]], codes: Iterable[str] | None) -> list[str]:
     known = dict(choices)
     return [str(known.get(code, code)) for code in codes or []]
 
 
-def _with_labels(victims: list[Victim], suspects: list) -> None:
+def _with_labels(victims: list[Victim], suspects: list[Suspect]) -> None:
     """The HTCDS codes of each person, in words."""
     for victim in victims:
-        rows = [
+        rows: list[tuple[Promise, Iterable[tuple[str, object]], list[str]]] = [
             (gettext_lazy("How recruited"), RecruitmentMethod.choices, victim.recruitment_methods),
             (gettext_lazy("Platforms"), Platform.choices, victim.recruitment_platforms),
             (gettext_lazy("Means of control"), MeansOfControl.choices, victim.means_of_control),
@@ -477,7 +496,7 @@ def overview(case: Case, *, names: bool) -> dict:
     }
 
 
-def people(case: Case, user) -> dict:
+def people(case: Case, user: User) -> dict:
     """The victims (with their status history) and suspects (with identifiers) and the
     notices, or only counts and statuses for those who may not see who they are."""
     victims = case.victims.prefetch_related("status_changes__actor").order_by("pk")
@@ -487,8 +506,9 @@ def people(case: Case, user) -> dict:
         victims = case.victims.only("id", "case_id", "status", "status_since").order_by("pk")
         suspects = case.suspects.only("id", "case_id", "arrest_status", "return_status")
         return {"victims": list(victims), "suspects": list(suspects), "notices": list(notices)}
-    rows = {"victims": list(victims), "suspects": list(suspects), "notices": list(notices)}
-    _with_labels(rows["victims"], rows["suspects"])
+    victim_rows, suspect_rows = list(victims), list(suspects)
+    rows = {"victims": victim_rows, "suspects": suspect_rows, "notices": list(notices)}
+    _with_labels(victim_rows, suspect_rows)
     return rows
 
 
@@ -503,7 +523,7 @@ def timeline(case: Case, limit: int | None = None) -> list:
     return rows
 
 
-def tasks(case: Case, now=None) -> list:
+def tasks(case: Case, now: datetime.datetime | None = None) -> list:
     now = now or timezone.now()
     rows = list(case.tasks.select_related("owner", "done_by").order_by("done_at", "due_at"))
     for task in rows:

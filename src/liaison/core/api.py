@@ -126,6 +126,7 @@ def _exists(data: dict, *fields: str) -> None:
     for field in fields:
         pk = data.get(f"{field}_id")
         model = User._meta.get_field(field).related_model
+        assert isinstance(model, type)  # a foreign key's model, resolved once apps are ready
         if pk is not None and not model._default_manager.filter(pk=pk).exists():
             raise ValidationError({field: "No such record."})
 

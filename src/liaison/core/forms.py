@@ -70,7 +70,8 @@ class PasswordChangeForm(forms.Form):
         return self.cleaned_data["current_password"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("new_password") and data.get("new_password") != data.get("confirm_password"):
             self.add_error("confirm_password", _("The two new passwords differ."))
         return data
@@ -154,7 +155,8 @@ class AuditFilterForm(ListFilterForm):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end date comes before the start date."))
         return data

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django import forms
 
 from .widgets import faster
 
+AnyForm = TypeVar("AnyForm", bound=forms.BaseForm)
 
-def bootstrapify(form: forms.Form) -> forms.Form:
+
+def bootstrapify(form: AnyForm) -> AnyForm:
     """Adds Bootstrap's classes so every form looks the same, with errors on their field.
     Safe to call again once the form is validated: classes are never doubled."""
     for name, field in form.fields.items():

@@ -122,7 +122,7 @@ def run_import(
         for name, errors in form.errors.items():
             for message in errors:
                 result.problems.append(
-                    RowProblem(number, name if name != "__all__" else "", message)
+                    RowProblem(number, name if name != "__all__" else "", str(message))
                 )
     if not result.ok or not table:
         if not table:

@@ -18,10 +18,25 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .audit import RequestContext, reset_request_context, set_request_context
+from .models import ApiToken, User
 from .services import api_token_authenticate
 
 log = logging.getLogger("liaison.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class LiaisonRequest(HttpRequest):
+    """A request as the middleware below leaves it, for the type checker."""
+
+    id: str
+    api_token: ApiToken | None
+    _dont_enforce_csrf_checks: bool  # read by Django's CSRF middleware
+
+
+class AuthenticatedRequest(LiaisonRequest):
+    """A request that reached a view behind sign-in (any view not `login_not_required`)."""
+
+    user: User
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -45,7 +60,7 @@ class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: LiaisonRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = set_request_context(
@@ -97,7 +112,7 @@ class ApiTokenMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: LiaisonRequest) -> HttpResponse:
         header = request.META.get("HTTP_AUTHORIZATION", "")
         request.api_token = None
         if is_api_request(request) and header.lower().startswith("bearer "):

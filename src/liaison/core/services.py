@@ -14,6 +14,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +46,7 @@ def _lockout_message(user: User) -> str:
     }
 
 
-def user_login(*, request, username: str, password: str) -> User:
+def user_login(*, request: HttpRequest, username: str, password: str) -> User:
     """Checks the password with lockout: repeated failures within the window lock the account."""
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()

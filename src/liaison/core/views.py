@@ -29,7 +29,7 @@ from .forms import (
 )
 from .formstyle import bootstrapify
 from .listing import build_listing, export_audited, wants_export
-from .middleware import error_response
+from .middleware import AuthenticatedRequest, error_response
 from .models import ApiToken, AuditEvent, Institution, User
 from .permissions import Perm, can, require
 from .selectors import (
@@ -115,7 +115,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthenticatedRequest) -> HttpResponse:
     services.user_logout_recorded(user=request.user)
     logout(request)
     return redirect("core:login")
@@ -142,7 +142,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     preferences = bootstrapify(
         PreferencesForm(initial={"language": user.language, "time_zone": user.time_zone})
@@ -208,7 +208,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token is revoked; clients using it are refused from now on."))
@@ -216,7 +216,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     listing, queryset = build_listing(
         request,
@@ -236,7 +236,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def user_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     user = get_object_or_404(User, pk=pk) if pk else None
     form = UserForm(request.POST or None, instance=user)
@@ -266,7 +266,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_POST
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     user = get_object_or_404(User, pk=pk)
     services.user_unlock(actor=request.user, user=user)
@@ -275,7 +275,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def institution_list(request: HttpRequest) -> HttpResponse:
+def institution_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_INSTITUTIONS)
     return render(
         request,
@@ -285,7 +285,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def institution_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW_INSTITUTIONS)
     institution = get_object_or_404(Institution.objects.select_related("parent"), pk=pk)
     return render(
@@ -301,7 +301,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def institution_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_INSTITUTIONS)
     institution = get_object_or_404(Institution, pk=pk) if pk else None
     form = InstitutionForm(request.POST or None, instance=institution)
@@ -327,7 +327,7 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 
 @require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     listing, queryset = build_listing(
         request,
@@ -350,7 +350,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     event = get_object_or_404(AuditEvent, pk=pk)
     return render(request, "core/audit_detail.html", {"event": event, "active_nav": "audit"})

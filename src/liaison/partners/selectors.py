@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.listing import Column, search
+from liaison.core.models import User
 from liaison.core.permissions import Perm, can
 
 from .choices import PartnerKind
@@ -70,15 +71,15 @@ COUNTRY_COLUMNS = [
 ]
 
 
-def bodies_for(user) -> QuerySet[PartnerBody]:
+def bodies_for(user: User) -> QuerySet[PartnerBody]:
     return PartnerBody.objects.visible_to(user).select_related("country", "parent")
 
 
-def contacts_for(user) -> QuerySet[Contact]:
+def contacts_for(user: User) -> QuerySet[Contact]:
     return Contact.objects.visible_to(user).select_related("partner_body__country")
 
 
-def countries_for(user) -> QuerySet[Country]:
+def countries_for(user: User) -> QuerySet[Country]:
     """Every country, with how many of the partner bodies the user can see are in it."""
     visible = PartnerBody.objects.visible_to(user).values("pk")
     return Country.objects.annotate(
@@ -86,14 +87,14 @@ def countries_for(user) -> QuerySet[Country]:
     )
 
 
-def get_body_for_user(user, pk: int) -> PartnerBody:
+def get_body_for_user(user: User, pk: int) -> PartnerBody:
     body = bodies_for(user).filter(pk=pk).first()
     if body is None:
         raise Http404
     return body
 
 
-def get_contact_for_user(user, pk: int) -> Contact:
+def get_contact_for_user(user: User, pk: int) -> Contact:
     contact = contacts_for(user).filter(pk=pk).first()
     if contact is None:
         raise Http404
@@ -184,16 +185,16 @@ def country_filter(queryset: QuerySet, data: dict) -> QuerySet:
     return queryset
 
 
-def body_units(user, body: PartnerBody) -> QuerySet[PartnerBody]:
+def body_units(user: User, body: PartnerBody) -> QuerySet[PartnerBody]:
     return bodies_for(user).filter(parent=body)
 
 
-def body_contacts(user, body: PartnerBody) -> QuerySet[Contact]:
+def body_contacts(user: User, body: PartnerBody) -> QuerySet[Contact]:
     """The body's people, current first; empty for those who may not see personal data."""
     return contacts_for(user).filter(partner_body=body).order_by("left_post_on", "full_name")
 
 
-def country_bodies(user, country: Country) -> QuerySet[PartnerBody]:
+def country_bodies(user: User, country: Country) -> QuerySet[PartnerBody]:
     return bodies_for(user).filter(country=country).order_by("-is_active", "name_en")
 
 
@@ -201,7 +202,7 @@ def _korean() -> bool:
     return (get_language() or "").startswith("ko")
 
 
-def directory_summary(user) -> dict:
+def directory_summary(user: User) -> dict:
     """The home page's partner card: active bodies by kind, countries, and contacts for
     those who may see them."""
     counts = (

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.importing import ImportFileError, ImportResult, run_import
+from liaison.core.models import User
 from liaison.core.permissions import Perm, require
 
 from .forms import PartnerBodyImportRowForm
@@ -135,7 +136,7 @@ def _body_save_new(fields: dict) -> PartnerBody:
 @transaction.atomic
 def partner_body_create(
     *,
-    actor,
+    actor: User,
     kind: str,
     name_en: str,
     country: Country | None = None,
@@ -173,7 +174,9 @@ def partner_body_create(
 
 
 @transaction.atomic
-def partner_body_update(*, actor, body: PartnerBody, reason: str = "", **fields) -> PartnerBody:
+def partner_body_update(
+    *, actor: User, body: PartnerBody, reason: str = "", **fields
+) -> PartnerBody:
     """Changes the given fields only; unchanged fields are not touched or re-validated."""
     require(actor, Perm.MANAGE_DIRECTORY)
     _check_names(fields, BODY_EDITABLE)
@@ -194,7 +197,7 @@ def partner_body_update(*, actor, body: PartnerBody, reason: str = "", **fields)
 
 
 @transaction.atomic
-def partner_body_deactivate(*, actor, body: PartnerBody, reason: str) -> PartnerBody:
+def partner_body_deactivate(*, actor: User, body: PartnerBody, reason: str) -> PartnerBody:
     """Takes a body out of the directory's active list; its history and contacts stay."""
     require(actor, Perm.MANAGE_DIRECTORY)
     body = PartnerBody.objects.select_for_update().get(pk=body.pk)
@@ -225,7 +228,7 @@ def _contact_region(contact: Contact) -> str | None:
 @transaction.atomic
 def contact_create(
     *,
-    actor,
+    actor: User,
     partner_body: PartnerBody,
     full_name: str,
     post: str,
@@ -268,7 +271,7 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, actor, contact: Contact, **fields) -> Contact:
+def contact_update(*, actor: User, contact: Contact, **fields) -> Contact:
     require(actor, Perm.MANAGE_DIRECTORY)
     _check_names(fields, CONTACT_EDITABLE)
     contact = Contact.objects.select_for_update().select_related("partner_body").get(pk=contact.pk)
@@ -307,7 +310,7 @@ def _iso_countries() -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def countries_sync(*, actor=None) -> dict[str, int]:
+def countries_sync(*, actor: User | None = None) -> dict[str, int]:
     """Brings the country table in line with ISO 3166-1 (pycountry) and CLDR's Korean names
     (babel). Idempotent: a second run changes nothing and records nothing. `actor` is None
     when run from the command line by whoever operates the server."""
@@ -365,7 +368,7 @@ def check_import_columns(table: list[dict[str, str]]) -> None:
 
 
 @transaction.atomic
-def partner_bodies_import(*, actor, table: list[dict[str, str]]) -> ImportResult:
+def partner_bodies_import(*, actor: User, table: list[dict[str, str]]) -> ImportResult:
     """Creates every row of the table or none; one IMPORT entry names the bodies created."""
     require(actor, Perm.MANAGE_DIRECTORY)
     check_import_columns(table)

@@ -128,6 +128,9 @@ class Posting(TimestampedModel):
     role = models.CharField(_("role at the post"), max_length=30, choices=PostingRole.choices)
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
+    # Not stored: worked out for the post's page (personnel.selectors.postings_of).
+    is_current: bool
+    is_future: bool
 
     class Meta:
         ordering = ["post", "-started_on"]

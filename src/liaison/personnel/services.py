@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.choices import Role
+from liaison.core.models import User
 from liaison.core.permissions import Perm, require
 
 from .models import Post, Posting, PostingRole
@@ -31,7 +32,7 @@ def _check_post(post: Post) -> None:
 
 
 @transaction.atomic
-def post_create(*, actor, data: dict) -> Post:
+def post_create(*, actor: User, data: dict) -> Post:
     require(actor, Perm.MANAGE_CASE_SETTINGS)
     post = Post(**{f: data[f] for f in POST_FIELDS if f in data})
     post.is_active = data.get("is_active", True)
@@ -42,7 +43,7 @@ def post_create(*, actor, data: dict) -> Post:
 
 
 @transaction.atomic
-def post_update(*, actor, post: Post, data: dict) -> Post:
+def post_update(*, actor: User, post: Post, data: dict) -> Post:
     require(actor, Perm.MANAGE_CASE_SETTINGS)
     locked = Post.objects.select_for_update().get(pk=post.pk)
     before = audit.snapshot(locked)
@@ -85,7 +86,7 @@ def _check_posting(posting: Posting, *, new: bool) -> None:
 @transaction.atomic
 def posting_add(
     *,
-    actor,
+    actor: User,
     post: Post,
     officer,
     role: str,
@@ -104,7 +105,7 @@ def posting_add(
 
 
 @transaction.atomic
-def posting_end(*, actor, posting: Posting, ended_on: datetime.date) -> Posting:
+def posting_end(*, actor: User, posting: Posting, ended_on: datetime.date) -> Posting:
     """Records the last day of an officer's posting."""
     require(actor, Perm.MANAGE_CASE_SETTINGS)
     locked = Posting.objects.select_for_update().select_related("officer").get(pk=posting.pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core import audit
+from liaison.core.models import User
 from liaison.core.permissions import Perm, refuse, require
 
 from .. import permissions, rules, workflow
@@ -53,7 +54,7 @@ def _set_fields(agreement: Agreement, fields: dict) -> None:
         agreement.country_id = agreement.counterpart.country_id
 
 
-def _grant(agreement: Agreement, actor, reason: str) -> None:
+def _grant(agreement: Agreement, actor: User, reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"exception_reason": _("An exception needs a written reason.")})
     agreement.exception_granted_by = actor
@@ -62,7 +63,7 @@ def _grant(agreement: Agreement, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def agreement_apply(*, actor, exception_reason: str = "", **fields) -> Agreement:
+def agreement_apply(*, actor: User, exception_reason: str = "", **fields) -> Agreement:
     """A new draft application. Refused when the planned signing is already less than two
     calendar months away, unless the International Cooperation Office creates it with an
     exception and its reason."""
@@ -86,7 +87,7 @@ def agreement_apply(*, actor, exception_reason: str = "", **fields) -> Agreement
 
 @transaction.atomic
 def agreement_update(
-    *, actor, agreement: Agreement, expected_version: int | None = None, **fields
+    *, actor: User, agreement: Agreement, expected_version: int | None = None, **fields
 ) -> Agreement:
     """Edits a draft, or an application sent back for revision."""
     locked = workflow.lock(agreement, expected_version)
@@ -108,7 +109,7 @@ def agreement_update(
 
 
 @transaction.atomic
-def agreement_grant_exception(*, actor, agreement: Agreement, reason: str) -> Agreement:
+def agreement_grant_exception(*, actor: User, agreement: Agreement, reason: str) -> Agreement:
     """The International Cooperation Office lets a late application through; the exception,
     who granted it and why stay on the record and in every report."""
     if not permissions.can_grant_exception(actor):
@@ -127,7 +128,9 @@ def agreement_grant_exception(*, actor, agreement: Agreement, reason: str) -> Ag
     return locked
 
 
-def agreement_submit(*, actor, agreement: Agreement, expected_version: int | None = None):
+def agreement_submit(
+    *, actor: User, agreement: Agreement, expected_version: int | None = None
+) -> Agreement:
     """Submits (or resubmits) the application; it is reported to the Commissioner General."""
     return workflow.agreement_transition(
         actor=actor,
@@ -140,7 +143,7 @@ def agreement_submit(*, actor, agreement: Agreement, expected_version: int | Non
 @transaction.atomic
 def occasion_create(
     *,
-    actor,
+    actor: User,
     name_en: str,
     starts_on,
     name_ko: str = "",

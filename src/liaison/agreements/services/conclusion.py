@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core import audit
+from liaison.core.models import User
 from liaison.core.permissions import refuse
 
 from .. import conf, permissions, workflow
@@ -32,14 +33,16 @@ SIGNING_FIELDS = [
     "renewal",
     "result_report_due",
 ]
-_OUTCOME = {
+_OUTCOME: dict[str, AgreementStatus] = {
     ReviewRecommendation.PROCEED: AgreementStatus.DRAFT_REVIEW,
     ReviewRecommendation.REVISE: AgreementStatus.REVISION_REQUESTED,
     ReviewRecommendation.REJECT: AgreementStatus.REJECTED,
 }
 
 
-def agreement_start_review(*, actor, agreement: Agreement, expected_version=None) -> Agreement:
+def agreement_start_review(
+    *, actor: User, agreement: Agreement, expected_version: int | None = None
+) -> Agreement:
     return workflow.agreement_transition(
         actor=actor,
         agreement=agreement,
@@ -51,7 +54,7 @@ def agreement_start_review(*, actor, agreement: Agreement, expected_version=None
 @transaction.atomic
 def agreement_record_review(
     *,
-    actor,
+    actor: User,
     agreement: Agreement,
     ratings: dict[str, str],
     comments: dict[str, str] | None = None,
@@ -106,7 +109,7 @@ def agreement_record_review(
 
 @transaction.atomic
 def agreement_agree_final_text(
-    *, actor, agreement: Agreement, document: AgreementDocument, comment: str = ""
+    *, actor: User, agreement: Agreement, document: AgreementDocument, comment: str = ""
 ) -> Agreement:
     """Marks one draft version as the text both sides agreed."""
     if not permissions.can_review(actor):
@@ -125,7 +128,12 @@ def agreement_agree_final_text(
 
 @transaction.atomic
 def agreement_decide(
-    *, actor, agreement: Agreement, approve: bool, note: str = "", expected_version=None
+    *,
+    actor: User,
+    agreement: Agreement,
+    approve: bool,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Agreement:
     """The Commissioner General's decision on a reviewed agreement: approve for signing or
     reject."""
@@ -144,7 +152,7 @@ def agreement_decide(
 @transaction.atomic
 def agreement_sign(
     *,
-    actor,
+    actor: User,
     agreement: Agreement,
     signed_on: datetime.date,
     place: str,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
+from liaison.core.models import User
 from liaison.core.permissions import refuse
 
 from .. import permissions, workflow
@@ -100,7 +101,7 @@ def check_upload(upload) -> tuple[bytes, str]:
 
 
 def store_document(
-    *, actor, locked: Agreement, kind: str, upload, comment: str = ""
+    *, actor: User, locked: Agreement, kind: str, upload, comment: str = ""
 ) -> AgreementDocument:
     """Stores a checked upload as the next version of its kind, for a locked agreement."""
     if kind not in DocumentKind.values:
@@ -134,7 +135,7 @@ def store_document(
 
 @transaction.atomic
 def document_upload(
-    *, actor, agreement: Agreement, kind: str, upload, comment: str = ""
+    *, actor: User, agreement: Agreement, kind: str, upload, comment: str = ""
 ) -> AgreementDocument:
     """A new draft version or attachment of an agreement."""
     if not permissions.can_upload(actor, agreement):

@@ -4,6 +4,7 @@ as CSV or XLSX: every row checked first, all of them written or none (core.impor
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.importing import ImportFileError, ImportResult, run_import
-from liaison.core.models import Institution
+from liaison.core.models import Institution, User
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import Country, PartnerBody
 
@@ -42,7 +43,7 @@ IMPORT_STATUSES = [S.SIGNED, S.ACTIVE, S.EXPIRED, S.TERMINATED]
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y.%m.%d"]
 
 
-def _choice(value: str, choices: list[str], what: str) -> str:
+def _choice(value: str, choices: Sequence[str], what: str) -> str:
     value = value.strip().lower().replace(" ", "_")
     if value not in choices:
         raise forms.ValidationError(
@@ -110,7 +111,8 @@ class AgreementImportRowForm(forms.Form):
         return _choice(self.cleaned_data["status"], IMPORT_STATUSES, _("status"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         name, country = data.get("counterpart", "").strip().lower(), data.get("country")
         if name and "country" not in self.errors:
             matches = [
@@ -183,7 +185,7 @@ def _normalized(table: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def agreements_import(*, actor, table: list[dict[str, str]]) -> ImportResult:
+def agreements_import(*, actor: User, table: list[dict[str, str]]) -> ImportResult:
     """Creates an agreement for every row of the registry file, or none; one IMPORT
     audit entry names them all."""
     require(actor, Perm.REVIEW_AGREEMENTS)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core import audit
+from liaison.core.models import User
 from liaison.core.permissions import refuse
 
 from .. import conf, permissions, rules, workflow
@@ -36,7 +37,12 @@ from .documents import store_document
 
 @transaction.atomic
 def result_report_submit(
-    *, actor, agreement: Agreement, summary: str, upload=None, expected_version=None
+    *,
+    actor: User,
+    agreement: Agreement,
+    summary: str,
+    upload=None,
+    expected_version: int | None = None,
 ) -> ResultReport:
     """The institution's report after signing; with it the agreement becomes active."""
     locked = workflow.lock(agreement, expected_version)
@@ -74,7 +80,7 @@ def _source_of(source) -> tuple[str, str]:
 @transaction.atomic
 def activity_record(
     *,
-    actor,
+    actor: User,
     agreement: Agreement,
     kind: str,
     occurred_on: datetime.date,
@@ -143,7 +149,7 @@ def activity_counts(agreement: Agreement, year: int) -> dict[str, int]:
 
 @transaction.atomic
 def annual_report_submit(
-    *, actor, agreement: Agreement, year: int, exchange_status: str, achievements: str = ""
+    *, actor: User, agreement: Agreement, year: int, exchange_status: str, achievements: str = ""
 ) -> AnnualReport:
     """The yearly report on exchange status and achievements; the counts come from the
     activity log as it stands at submission."""
@@ -241,7 +247,7 @@ def effectiveness_overview(agreements, *, year: int, today: datetime.date) -> li
 @transaction.atomic
 def termination_recommend(
     *,
-    actor,
+    actor: User,
     agreement: Agreement,
     recommendation: str,
     year: int | None = None,
@@ -276,7 +282,7 @@ def termination_recommend(
 @transaction.atomic
 def termination_decide(
     *,
-    actor,
+    actor: User,
     agreement: Agreement,
     decision: str,
     justification: str,
@@ -309,7 +315,7 @@ def termination_decide(
     return pending
 
 
-def agreement_expire(*, actor, agreement: Agreement) -> Agreement:
+def agreement_expire(*, actor: User, agreement: Agreement) -> Agreement:
     return workflow.agreement_transition(
         actor=actor, agreement=agreement, to_status=AgreementStatus.EXPIRED
     )
@@ -317,7 +323,7 @@ def agreement_expire(*, actor, agreement: Agreement) -> Agreement:
 
 @transaction.atomic
 def agreement_renew(
-    *, actor, agreement: Agreement, expires_on: datetime.date, reason: str
+    *, actor: User, agreement: Agreement, expires_on: datetime.date, reason: str
 ) -> Agreement:
     """A new expiry date for an agreement in force (renewed by the parties)."""
     if not permissions.can_review(actor):

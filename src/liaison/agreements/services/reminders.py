@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from liaison.core.choices import Role
+from liaison.core.models import User
 
 from .. import conf
 from ..choices import ReminderKind
@@ -79,7 +80,7 @@ def _message(item: Due, recipient) -> tuple[str, str]:
             ReminderKind.RESULT_REPORT: _("The result report is due on %(due)s."),
             ReminderKind.ANNUAL_REPORT: _("The annual report for %(year)s is due on %(due)s."),
             ReminderKind.EXPIRY: _("The agreement expires on %(due)s."),
-        }[item.kind] % {"due": item.due_on.isoformat(), "year": item.due_on.year - 1}
+        }[ReminderKind(item.kind)] % {"due": item.due_on.isoformat(), "year": item.due_on.year - 1}
         if item.overdue:
             what += " " + _("This is overdue.")
         subject = _("[Liaison] %(kind)s: %(title)s") % {
@@ -142,7 +143,7 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor, reminder_id: int | None = None) -> int:
+def notifications_mark_read(*, actor: User, reminder_id: int | None = None) -> int:
     """Marks the actor's unread notifications read (one, or all); someone else's are
     never touched. Returns how many were marked."""
     unread = Reminder.objects.filter(recipient=actor, read_at__isnull=True)

@@ -3,6 +3,8 @@ tasks with owners and due dates, and requests to the partner police."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from liaison.agreements.choices import IN_FORCE_STATUSES
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
+from liaison.core.models import User
 
 from .. import derived, permissions, workflow
 from ..choices import CaseStatus, Category, EntryKind, Priority, RequestKind
@@ -64,7 +67,7 @@ def _check_case(case: Case) -> None:
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, data: dict, expected_version: int | None) -> Case:
+def case_update(*, actor: User, case: Case, data: dict, expected_version: int | None) -> Case:
     """Changes the case's details; refused, not overwritten, when someone else saved the
     case since `expected_version` was read."""
     permissions.require_work(actor, case)
@@ -88,7 +91,9 @@ def case_update(*, actor, case: Case, data: dict, expected_version: int | None) 
 
 
 @transaction.atomic
-def case_triage(*, actor, case: Case, priority: str, note: str = "", expected_version=None):
+def case_triage(
+    *, actor: User, case: Case, priority: str, note: str = "", expected_version: int | None = None
+) -> Case:
     """Sets the priority (urgent when a life or liberty is at risk) and moves the case to
     'triaged', which acknowledges the report."""
     permissions.require_work(actor, case)
@@ -105,7 +110,9 @@ def case_triage(*, actor, case: Case, priority: str, note: str = "", expected_ve
 
 
 @transaction.atomic
-def case_assign(*, actor, case: Case, post=None, officers=(), expected_version=None) -> Case:
+def case_assign(
+    *, actor: User, case: Case, post=None, officers=(), expected_version: int | None = None
+) -> Case:
     """Assigns the case to an overseas post and named officers."""
     permissions.require_work(actor, case)
     bad = [o for o in officers if o.role not in (Role.OVERSEAS_OFFICER, Role.ICO_OFFICER)]
@@ -133,7 +140,7 @@ def case_assign(*, actor, case: Case, post=None, officers=(), expected_version=N
 
 
 @transaction.atomic
-def task_add(*, actor, case: Case, title: str, owner, due_at) -> CaseTask:
+def task_add(*, actor: User, case: Case, title: str, owner, due_at) -> CaseTask:
     permissions.require_work(actor, case)
     errors = {}
     if not (title or "").strip():
@@ -152,7 +159,7 @@ def task_add(*, actor, case: Case, title: str, owner, due_at) -> CaseTask:
 
 
 @transaction.atomic
-def task_complete(*, actor, task: CaseTask) -> CaseTask:
+def task_complete(*, actor: User, task: CaseTask) -> CaseTask:
     permissions.require_work(actor, task.case)
     locked = CaseTask.objects.select_for_update().get(pk=task.pk)
     if locked.done_at is not None:
@@ -167,7 +174,13 @@ def task_complete(*, actor, task: CaseTask) -> CaseTask:
 
 @transaction.atomic
 def request_send(
-    *, actor, case: Case, kind: str, subject: str, partner_body=None, sent_at=None
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    subject: str,
+    partner_body=None,
+    sent_at: datetime.datetime | None = None,
 ) -> PartnerRequest:
     """A request to the partner police (rescue, records, arrest, autopsy …); logged on the
     timeline and, where it is cooperation, under the case's agreement."""
@@ -206,7 +219,13 @@ def request_send(
 
 
 @transaction.atomic
-def request_answer(*, actor, request: PartnerRequest, answer: str, answered_at=None):
+def request_answer(
+    *,
+    actor: User,
+    request: PartnerRequest,
+    answer: str,
+    answered_at: datetime.datetime | None = None,
+) -> PartnerRequest:
     permissions.require_work(actor, request.case)
     locked = PartnerRequest.objects.select_for_update().get(pk=request.pk)
     errors = {}

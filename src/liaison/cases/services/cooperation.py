@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from liaison.agreements.choices import IN_FORCE_STATUSES, ActivityKind
 from liaison.agreements.services.life import activity_record
+from liaison.core.models import User
 
 from ..choices import CaseStatus, EntryKind, RequestKind
 from ..models import Case, CaseTransition, PartnerRequest
 
 # The steps that are cooperation with the partner police, and how the agreement counts them.
-COOPERATION_STEPS = {
+COOPERATION_STEPS: dict[str, ActivityKind] = {
     CaseStatus.RESCUE_REQUESTED: ActivityKind.CASE_COOPERATION,
     CaseStatus.RESCUED: ActivityKind.CASE_COOPERATION,
     CaseStatus.INVESTIGATION: ActivityKind.CASE_COOPERATION,
@@ -23,7 +24,7 @@ COOPERATION_STEPS = {
     CaseStatus.EXTRADITION_REQUESTED: ActivityKind.CASE_COOPERATION,
     CaseStatus.SURRENDERED: ActivityKind.FUGITIVE_RETURNED,
 }
-REQUEST_KINDS = {
+REQUEST_KINDS: dict[str, ActivityKind] = {
     RequestKind.INFORMATION: ActivityKind.INFORMATION_EXCHANGE,
     RequestKind.OTHER: ActivityKind.INFORMATION_EXCHANGE,
     RequestKind.AUTOPSY: ActivityKind.CASE_COOPERATION,
@@ -31,7 +32,7 @@ REQUEST_KINDS = {
 }
 
 
-def _log(*, actor, case: Case, kind: str, description: str, source, occurred_at) -> None:
+def _log(*, actor: User, case: Case, kind: str, description: str, source, occurred_at) -> None:
     from . import timeline
 
     agreement = case.agreement
@@ -66,7 +67,7 @@ def _log(*, actor, case: Case, kind: str, description: str, source, occurred_at)
         )
 
 
-def log_step(*, actor, case: Case, move: CaseTransition) -> None:
+def log_step(*, actor: User, case: Case, move: CaseTransition) -> None:
     kind = COOPERATION_STEPS.get(move.to_status)
     if kind is None:
         return
@@ -80,7 +81,7 @@ def log_step(*, actor, case: Case, move: CaseTransition) -> None:
     )
 
 
-def log_request(*, actor, case: Case, request: PartnerRequest) -> None:
+def log_request(*, actor: User, case: Case, request: PartnerRequest) -> None:
     kind = REQUEST_KINDS.get(request.kind)
     if kind is None:
         return

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,7 +69,7 @@ REQUIRED_MESSAGES = {
 SEALED_FIELDS = ("passport_number",)
 
 
-def submission_record(*, actor, payload: dict) -> IntakeSubmission:
+def submission_record(*, actor: User, payload: dict) -> IntakeSubmission:
     """Writes what was sent, committed at once (outside any transaction of the caller's
     request), before the report is processed. A passport number is kept encrypted."""
     require(actor, Perm.WORK_CASES)
@@ -99,7 +99,7 @@ def submission_failed(submission: IntakeSubmission, error: Exception) -> None:
     )
 
 
-def unprocessed_submissions(user):
+def unprocessed_submissions(user: User) -> QuerySet[IntakeSubmission]:
     """Submissions of `user` that never became a report (a failure, a closed tab)."""
     return IntakeSubmission.objects.filter(
         submitted_by=user, report__isnull=True, recovered_at__isnull=True
@@ -164,7 +164,7 @@ def _fill(report: Report, data: dict) -> None:
 
 @transaction.atomic
 def report_receive(
-    *, actor, data: dict, quick: bool = False, submission: IntakeSubmission | None = None
+    *, actor: User, data: dict, quick: bool = False, submission: IntakeSubmission | None = None
 ) -> Report:
     """Records a report as received. `quick` needs only the country and what happened;
     the report is then marked to be completed."""
@@ -195,7 +195,7 @@ def _complete(data: dict) -> bool:
 
 
 @transaction.atomic
-def report_update(*, actor, report: Report, data: dict, expected_version: int) -> Report:
+def report_update(*, actor: User, report: Report, data: dict, expected_version: int) -> Report:
     """Completes or corrects a report (a quick intake above all)."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if not permissions.can_work_report(actor, locked):
@@ -235,7 +235,7 @@ def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> li
     def add(obj, reason: str) -> None:
         key = ("case", obj.pk) if isinstance(obj, Case) else ("report", obj.pk)
         entry = found.setdefault(
-            key, Duplicate(**({"case": obj} if isinstance(obj, Case) else {"report": obj}))
+            key, Duplicate(case=obj) if isinstance(obj, Case) else Duplicate(report=obj)
         )
         if reason not in entry.reasons:
             entry.reasons.append(reason)
@@ -296,7 +296,7 @@ def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> li
     return ranked[:limit]
 
 
-def _victim_from(report: Report, case: Case, actor) -> Victim | None:
+def _victim_from(report: Report, case: Case, actor: User) -> Victim | None:
     if not (report.person_name or report.person_name_latin or report.passport_hash):
         return None
     existing = case.victims.all()
@@ -328,7 +328,7 @@ def _victim_from(report: Report, case: Case, actor) -> Victim | None:
     return victim
 
 
-def _attach(*, actor, report: Report, case: Case) -> None:
+def _attach(*, actor: User, report: Report, case: Case) -> None:
     report.case = case
     report.status = ReportStatus.ATTACHED
     report.version += 1
@@ -354,7 +354,7 @@ def _attach(*, actor, report: Report, case: Case) -> None:
     )
 
 
-def _lock_reports(reports, actor) -> list[Report]:
+def _lock_reports(reports, actor: User) -> list[Report]:
     locked = list(
         Report.objects.select_for_update().filter(pk__in=[r.pk for r in reports]).order_by("pk")
     )
@@ -372,7 +372,7 @@ def _lock_reports(reports, actor) -> list[Report]:
 @transaction.atomic
 def case_open(
     *,
-    actor,
+    actor: User,
     reports: list[Report],
     title: str,
     priority: str | None = None,
@@ -426,7 +426,7 @@ def case_open(
 
 
 @transaction.atomic
-def report_attach(*, actor, report: Report, case: Case) -> Case:
+def report_attach(*, actor: User, report: Report, case: Case) -> Case:
     """Attaches a report to an existing case (several reports about one person)."""
     permissions.require_work(actor, case)
     from ..workflow import lock
@@ -447,7 +447,7 @@ def report_attach(*, actor, report: Report, case: Case) -> Case:
 
 
 @transaction.atomic
-def report_dismiss(*, actor, report: Report, reason: str) -> Report:
+def report_dismiss(*, actor: User, report: Report, reason: str) -> Report:
     (locked,) = _lock_reports([report], actor)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the report is dismissed.")})

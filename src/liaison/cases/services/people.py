@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
+from liaison.core.models import User
 from liaison.core.permissions import Perm, refuse, require
 from liaison.core.versions import require_version
 
@@ -109,24 +110,27 @@ def _check_victim(victim: Victim) -> None:
 
 
 @transaction.atomic
-def victim_add(*, actor, case: Case, data: dict) -> Victim:
+def victim_add(*, actor: User, case: Case, data: dict) -> Victim:
     permissions.require_work(actor, case)
     status = data.get("status") or VictimStatus.MISSING
     if status not in VictimStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
-    victim = Victim(case=case, status=status, status_since=timezone.now())
+    now = timezone.now()
+    victim = Victim(case=case, status=status, status_since=now)
     victim.is_illustrative = case.is_illustrative
     _assign(victim, data, VICTIM_FIELDS)
     _prepare_victim(victim)
     victim.save()
-    victim.status_changes.create(to_status=status, at=victim.status_since, actor=actor)
+    victim.status_changes.create(to_status=status, at=now, actor=actor)
     audit.record_created(victim, actor=actor)
     _after_people_change(case)
     return victim
 
 
 @transaction.atomic
-def victim_update(*, actor, victim: Victim, data: dict, expected_version=None) -> Victim:
+def victim_update(
+    *, actor: User, victim: Victim, data: dict, expected_version: int | None = None
+) -> Victim:
     return _person_update(
         actor=actor,
         person=victim,
@@ -148,7 +152,7 @@ def _prepare_suspect(suspect: Suspect) -> None:
     suspect.full_clean(exclude=["case", "nationality"])
 
 
-def _person_update(*, actor, person, data, fields, prepare, expected_version):
+def _person_update(*, actor: User, person, data, fields, prepare, expected_version):
     """Changes a victim or suspect: locked, refused when stale, keys refreshed, audited."""
     permissions.require_work(actor, person.case)
     locked = type(person).objects.select_for_update().get(pk=person.pk)
@@ -165,7 +169,7 @@ def _person_update(*, actor, person, data, fields, prepare, expected_version):
 
 @transaction.atomic
 def victim_set_status(
-    *, actor, victim: Victim, status: str, note: str = "", at=None, expected_version=None
+    *, actor: User, victim: Victim, status: str, note: str = "", at=None, expected_version=None
 ) -> Victim:
     """Moves a victim along missing → located → confined → rescued → in protection →
     repatriated, or to deceased; every change is kept in the history and the timeline."""
@@ -233,7 +237,7 @@ def _suspect_keys(suspect: Suspect) -> None:
 
 
 @transaction.atomic
-def suspect_add(*, actor, case: Case, data: dict) -> Suspect:
+def suspect_add(*, actor: User, case: Case, data: dict) -> Suspect:
     permissions.require_work(actor, case)
     suspect = Suspect(case=case, is_illustrative=case.is_illustrative)
     _assign(suspect, data, SUSPECT_FIELDS)
@@ -245,7 +249,9 @@ def suspect_add(*, actor, case: Case, data: dict) -> Suspect:
 
 
 @transaction.atomic
-def suspect_update(*, actor, suspect: Suspect, data: dict, expected_version=None) -> Suspect:
+def suspect_update(
+    *, actor: User, suspect: Suspect, data: dict, expected_version: int | None = None
+) -> Suspect:
     return _person_update(
         actor=actor,
         person=suspect,
@@ -257,7 +263,9 @@ def suspect_update(*, actor, suspect: Suspect, data: dict, expected_version=None
 
 
 @transaction.atomic
-def identifier_add(*, actor, suspect: Suspect, kind: str, value: str, note: str = "") -> Identifier:
+def identifier_add(
+    *, actor: User, suspect: Suspect, kind: str, value: str, note: str = ""
+) -> Identifier:
     permissions.require_work(actor, suspect.case)
     if kind not in IdentifierKind.values:
         raise ValidationError({"kind": _("Unknown kind of identifier.")})
@@ -277,7 +285,7 @@ def identifier_add(*, actor, suspect: Suspect, kind: str, value: str, note: str 
 @transaction.atomic
 def notice_record(
     *,
-    actor,
+    actor: User,
     case: Case,
     colour: str,
     status: str,
@@ -325,7 +333,7 @@ def notice_record(
     return notice
 
 
-def passport_reveal(*, actor, person) -> str:
+def passport_reveal(*, actor: User, person) -> str:
     """The passport number in clear, for someone allowed to see it; the view is audited."""
     require(actor, Perm.VIEW_PASSPORTS)
     case = person.case

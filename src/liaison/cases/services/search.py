@@ -3,7 +3,7 @@ and account identifiers, and the place, kept in one column per case."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .. import names, protect
 from ..models import Case, Report, Victim
@@ -49,5 +49,5 @@ def by_passport(number: str) -> Q:
     return Q(pk__in=victims)
 
 
-def reports_by_passport(number: str):
+def reports_by_passport(number: str) -> QuerySet[Report]:
     return Report.objects.filter(passport_hash__in=protect.blind_indexes(number))

@@ -6,6 +6,7 @@ carries its due times so "overdue" is an indexed comparison."""
 from __future__ import annotations
 
 import datetime
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
+from liaison.core.models import User
 from liaison.core.permissions import Perm, require
 
 from ..choices import OPEN_CASE_STATUSES, Category, Milestone, Priority, VictimStatus
-from ..models import OPEN_CASES, Case, ResponseTarget
+from ..models import OPEN_CASES, Case, CaseQuerySet, ResponseTarget
 
-DEFAULT_HOURS = {
+DEFAULT_HOURS: dict[tuple[str, str], int] = {
     (Priority.URGENT, Milestone.ACKNOWLEDGE): 1,
     (Priority.HIGH, Milestone.ACKNOWLEDGE): 4,
     (Priority.NORMAL, Milestone.ACKNOWLEDGE): 24,
@@ -76,17 +78,34 @@ def overdue_condition(now: datetime.datetime | None = None) -> Q:
     )
 
 
-def overdue_cases(user, now=None):
+def overdue_cases(user: User, now: datetime.datetime | None = None) -> CaseQuerySet:
     """The open cases in `user`'s scope that missed a response-time target."""
     return Case.objects.visible_to(user).filter(overdue_condition(now))
 
 
-def overdue_steps(case: Case, now=None) -> list[str]:
+class Targeted(Protocol):
+    """What the targets are checked against: a case, or a row of the case list."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def triaged_at(self) -> datetime.datetime | None: ...
+    @property
+    def acknowledge_due_at(self) -> datetime.datetime | None: ...
+    @property
+    def rescue_requested_at(self) -> datetime.datetime | None: ...
+    @property
+    def rescued_at(self) -> datetime.datetime | None: ...
+    @property
+    def rescue_request_due_at(self) -> datetime.datetime | None: ...
+
+
+def overdue_steps(case: Targeted, now: datetime.datetime | None = None) -> list[str]:
     """Which targets `case` missed, in words, for its page and the home page."""
     now = now or timezone.now()
     if case.status not in OPEN_CASE_STATUSES:
         return []
-    missed = []
+    missed: list[str] = []
     if case.triaged_at is None and case.acknowledge_due_at and case.acknowledge_due_at < now:
         missed.append(Milestone.ACKNOWLEDGE)
     if (
@@ -100,7 +119,7 @@ def overdue_steps(case: Case, now=None) -> list[str]:
 
 
 @transaction.atomic
-def targets_update(*, actor, hours: dict[tuple[str, str], int]) -> int:
+def targets_update(*, actor: User, hours: dict[tuple[str, str], int]) -> int:
     """Saves new targets and recomputes the due times of every open case; returns how many
     cases were recomputed."""
     require(actor, Perm.MANAGE_CASE_SETTINGS)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction
+from liaison.core.models import User
 
 from .. import permissions
 from ..choices import WRITTEN_ENTRY_KINDS, CaseStatus, EntryKind
@@ -29,7 +30,14 @@ def _entry(**fields) -> TimelineEntry:
     return entry
 
 
-def system_entry(*, case: Case, kind: str, body: str, actor=None, at=None) -> TimelineEntry:
+def system_entry(
+    *,
+    case: Case,
+    kind: str,
+    body: str,
+    actor: User | None = None,
+    at: datetime.datetime | None = None,
+) -> TimelineEntry:
     """An entry written by a service (status change, request, report attached)."""
     return _entry(
         case=case,
@@ -41,7 +49,7 @@ def system_entry(*, case: Case, kind: str, body: str, actor=None, at=None) -> Ti
     )
 
 
-def status_entry(*, case: Case, move: CaseTransition, actor) -> TimelineEntry:
+def status_entry(*, case: Case, move: CaseTransition, actor: User) -> TimelineEntry:
     text = _("%(from)s → %(to)s") % {
         "from": CaseStatus(move.from_status).label,
         "to": CaseStatus(move.to_status).label,
@@ -64,12 +72,12 @@ def _read_upload(upload) -> bytes:
 @transaction.atomic
 def entry_add(
     *,
-    actor,
+    actor: User,
     case: Case,
     kind: str,
     body: str = "",
     counterpart: str = "",
-    at=None,
+    at: datetime.datetime | None = None,
     upload=None,
 ) -> TimelineEntry:
     """Adds a note, call, message or document to the case's timeline. An upload is kept
