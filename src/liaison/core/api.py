@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -126,7 +127,8 @@ def _exists(data: dict, *fields: str) -> None:
     for field in fields:
         pk = data.get(f"{field}_id")
         model = User._meta.get_field(field).related_model
-        assert isinstance(model, type)  # a foreign key's model, resolved once apps are ready
+        # A foreign key's model, resolved once the apps are ready.
+        assert isinstance(model, type) and issubclass(model, Model)
         if pk is not None and not model._default_manager.filter(pk=pk).exists():
             raise ValidationError({field: "No such record."})
 
