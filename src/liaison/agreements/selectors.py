@@ -18,6 +18,7 @@ from liaison.core.permissions import Perm, can, require
 from . import conf, rules
 from .choices import IN_FORCE_STATUSES, AgreementStatus
 from .models import Agreement, AnnualReport, Occasion, Reminder
+from .workflow import refusal_message
 
 SEARCH_FIELDS = [
     "title",
@@ -272,8 +273,6 @@ READINESS_STEPS = [
 
 def occasion_readiness(user, occasion: Occasion) -> list[dict]:
     """The applications for one occasion side by side: how far each is, what it lacks."""
-    from .workflow import refusal_message
-
     rows = []
     for a in agreements_for(user).filter(occasion=occasion).order_by("country__name_en", "pk"):
         status = a.status

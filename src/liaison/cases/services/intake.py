@@ -19,7 +19,7 @@ from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, refuse, require
 from liaison.core.versions import require_version
 
-from .. import figures, names, permissions, protect
+from .. import figures, names, permissions, protect, workflow
 from ..choices import Category, Channel, EntryKind, Priority, ReportStatus, VictimStatus
 from ..models import Case, IntakeSubmission, Report, Victim
 from ..zones import default_zone
@@ -408,9 +408,7 @@ def case_open(
 def report_attach(*, actor, report: Report, case: Case) -> Case:
     """Attaches a report to an existing case (several reports about one person)."""
     permissions.require_work(actor, case)
-    from ..workflow import lock
-
-    locked_case = lock(case)
+    locked_case = workflow.lock(case)
     counted_in = figures.keys(locked_case)
     (locked_report,) = _lock_reports([report], actor)
     _attach(actor=actor, report=locked_report, case=locked_case)
