@@ -254,7 +254,7 @@ class DeathCorrectionForm(forms.Form):
         label=_("Status in fact"),
         choices=[c for c in VictimStatus.choices if c[0] in LIVING_STATUSES],
     )
-    # Not required here: the service says what the reason is for when it is missing.
+    # Checked by the service, whose refusal says what the reason is for.
     reason = forms.CharField(
         label=_("Why the death was recorded by mistake"),
         required=False,
