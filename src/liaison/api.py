@@ -81,6 +81,8 @@ def on_schema_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(ValidationError)
 def on_model_validation_error(request, exc: ValidationError):
+    if getattr(exc, "code", None) == "stale":
+        return on_stale_version(request, exc)
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": field.removesuffix("_id"), "message": message}
@@ -92,6 +94,17 @@ def on_model_validation_error(request, exc: ValidationError):
     return api.create_response(
         request, {"detail": _("The request has invalid fields."), "errors": errors}, status=422
     )
+
+
+def on_stale_version(request, exc: ValidationError):
+    """A stale `expected_version` is a conflict, not bad input: 409 in every domain, so a
+    client can tell "reload and retry" from "fix the request" (core.api_errors.ConflictOut)."""
+    body = {
+        "detail": exc.messages[0],
+        "errors": [],
+        "current_version": getattr(exc, "current_version", None),
+    }
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(PermissionDenied)

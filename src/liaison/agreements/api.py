@@ -1,5 +1,6 @@
 """Agreements API under /api/v1/agreements/: the same selectors and services as the pages,
-so the same rules apply (a late application is refused with 422 naming the deadline)."""
+so the same rules apply (a late application is refused with 422 naming the deadline).
+A change sent with a stale `expected_version` is refused with 409: reload and retry."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
+from liaison.core.api_errors import STALE
 from liaison.core.models import Institution
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import PartnerBody
@@ -200,14 +202,20 @@ def agreement_create(request, payload: ApplicationIn):
     return Status(201, agreement)
 
 
-@router.post("/{int:pk}/submit", response=AgreementOut, summary="Submit (or resubmit)")
+@router.post(
+    "/{int:pk}/submit", response={200: AgreementOut, **STALE}, summary="Submit (or resubmit)"
+)
 def agreement_submit(request, pk: int, expected_version: int | None = None):
     return services.agreement_submit(
         actor=request.user, agreement=_agreement(request, pk), expected_version=expected_version
     )
 
 
-@router.post("/{int:pk}/transition", response=AgreementOut, summary="Any move the table allows")
+@router.post(
+    "/{int:pk}/transition",
+    response={200: AgreementOut, **STALE},
+    summary="Any move the table allows",
+)
 def agreement_transition(request, pk: int, payload: TransitionIn):
     return services.agreement_transition(
         actor=request.user, agreement=_agreement(request, pk), **payload.dict()
@@ -226,7 +234,9 @@ def review_list(request, pk: int):
     return _agreement(request, pk).reviews.all()
 
 
-@router.post("/{int:pk}/reviews", response={201: ReviewOut}, summary="Record a review round")
+@router.post(
+    "/{int:pk}/reviews", response={201: ReviewOut, **STALE}, summary="Record a review round"
+)
 def review_create(request, pk: int, payload: ReviewIn):
     review = services.agreement_record_review(
         actor=request.user, agreement=_agreement(request, pk), **payload.dict()

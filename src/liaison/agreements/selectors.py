@@ -19,6 +19,7 @@ from liaison.core.permissions import Perm, can, require
 from . import conf, rules
 from .choices import IN_FORCE_STATUSES, AgreementStatus
 from .models import Agreement, AnnualReport, Occasion, Reminder
+from .workflow import refusal_message
 
 SEARCH_FIELDS = [
     "title",
@@ -276,8 +277,6 @@ READINESS_STEPS: list[str] = [
 
 def occasion_readiness(user: User, occasion: Occasion) -> list[dict]:
     """The applications for one occasion side by side: how far each is, what it lacks."""
-    from .workflow import refusal_message
-
     rows = []
     for a in agreements_for(user).filter(occasion=occasion).order_by("country__name_en", "pk"):
         status = a.status

@@ -17,10 +17,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
 from liaison.core import audit
+from liaison.core.api_errors import STALE
 from liaison.core.choices import AuditAction
 from liaison.core.listing import cleaned_filters
 from liaison.core.permissions import Perm, refuse, require
@@ -206,10 +206,6 @@ class TransitionIn(Schema):
     expected_version: int | None = None
 
 
-class ConflictOut(Schema):
-    detail: str = Field(..., description="Someone else changed the case: reload, then retry.")
-
-
 class EntryOut(Schema):
     id: int
     kind: str
@@ -279,13 +275,6 @@ def _report(request, pk: int) -> Report:
 def _case(request, pk: int) -> Case:
     require(request.user, Perm.VIEW_CASES)
     return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
-
-
-def _stale_is_409(error: ValidationError) -> None:
-    """A stale `expected_version` is a conflict, not bad input: answer 409 so a client can
-    tell "reload and retry" from "fix the request"."""
-    if getattr(error, "code", None) == "stale":
-        raise HttpError(409, error.messages[0]) from error
 
 
 def _country(code: str | None) -> Country | None:
@@ -517,16 +506,12 @@ def case_detail(request, pk: int):
 
 @router.post(
     "/{int:pk}/transitions",
-    response={200: CaseDetailOut, 409: ConflictOut},
+    response={200: CaseDetailOut, **STALE},
     summary="Move the case (409 when expected_version is stale)",
 )
 def case_transition(request, pk: int, payload: TransitionIn):
     case = _case(request, pk)
-    try:
-        case = workflow.case_transition(actor=request.user, case=case, **payload.dict())
-    except ValidationError as error:
-        _stale_is_409(error)
-        raise
+    case = workflow.case_transition(actor=request.user, case=case, **payload.dict())
     return _detail(case, request.user)
 
 

@@ -497,6 +497,12 @@ class VictimStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.victim_id}: {self.from_status} → {self.to_status}"
 
+    @property
+    def is_correction(self) -> bool:
+        """No move of the victim's table leaves "deceased": a change out of it is the
+        correction of a death recorded by mistake (people.victim_correct_death)."""
+        return self.from_status == VictimStatus.DECEASED
+
 
 class Suspect(IllustrativeMixin, Person, TimestampedModel):
     """A suspect of any nationality."""

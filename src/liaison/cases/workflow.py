@@ -1,32 +1,26 @@
-"""The case lifecycle as one table: which status may follow which and what must be true
-first. `case_transition` is the only code that changes `Case.status`; the UI offers the
-moves this table allows. Not every case passes every step."""
+"""The lifecycles of casework as tables, declared on the engine of core.workflow: a case
+(which status may follow which and what must be true first; not every case passes every
+step) and a victim (where a person can be found next). `case_transition` is the only code
+that changes `Case.status`, the people services the only code that changes a victim's; the
+UI offers the moves these tables allow."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.core import audit
 from liaison.core.choices import AuditAction
-from liaison.core.versions import require_version
-from liaison.core.wording import and_list
+from liaison.core.models import User
+from liaison.core.workflow import Move, Precondition, Rule, Wording, Workflow, history_rows
 
-from . import figures, permissions
-from .choices import ArrestStatus, Outcome, ReturnStatus, VictimStatus
+from . import derived, permissions
+from .choices import ArrestStatus, EntryKind, Outcome, ReturnStatus, VictimStatus
 from .choices import CaseStatus as S
-from .models import Case, CaseTransition
+from .models import Case, CaseTransition, Victim, VictimStatusChange
+from .services import cooperation, timeline
 
-
-@dataclass(frozen=True)
-class Precondition:
-    missing: Callable[[Case], str | None]
+# --- the case ----------------------------------------------------------------------------
 
 
 def _has_victim_to_rescue(case: Case) -> str | None:
@@ -83,13 +77,6 @@ SUSPECT_RECORDED = Precondition(_suspect_recorded)
 SUSPECT_ARRESTED = Precondition(_suspect_arrested)
 RETURN_REQUESTED = Precondition(_return_requested)
 SUSPECT_SURRENDERED = Precondition(_suspect_surrendered)
-
-
-@dataclass(frozen=True)
-class Rule:
-    preconditions: tuple[Precondition, ...] = ()
-    needs_reason: bool = False
-    label: str = ""
 
 
 _CLOSE = Rule(label=gettext_lazy("Close the case"))
@@ -155,110 +142,87 @@ ACTION_NAMES = {
 }
 
 
-def refusal_message(case: Case, to_status: str) -> str | None:
-    """Why `case` cannot move to `to_status` now; None when it can."""
-    action = str(ACTION_NAMES.get(to_status, to_status))
-    rule = TRANSITIONS.get((case.status, to_status))
-    if rule is None:
-        sources = [s for (s, t) in TRANSITIONS if t == to_status]
-        return _(
+def _close_or_reopen(move: Move[Case]) -> None:
+    case, outcome = move.record, move.details.get("outcome", "")
+    if move.to_status == S.CLOSED:
+        if outcome not in Outcome.values:
+            raise ValidationError({"outcome": _("Choose the outcome the case is closed with.")})
+        case.outcome = outcome
+        case.outcome_note = move.reason
+    elif move.from_status == S.CLOSED:
+        case.outcome = ""
+    if outcome:
+        move.changes["outcome"] = {"before": "", "after": outcome}
+
+
+def _reached(move: Move[Case]) -> None:
+    field = REACHED_AT.get(move.to_status)
+    if field and getattr(move.record, field) is None:
+        setattr(move.record, field, move.at)
+
+
+def _keep_derived(move: Move[Case]) -> None:
+    derived.status_changed(move.record, move.from_status)
+
+
+def _status_entry(move: Move[Case]) -> None:
+    timeline.status_entry(case=move.record, move=move.history, actor=move.actor)
+
+
+def _log_cooperation(move: Move[Case]) -> None:
+    cooperation.log_step(actor=move.actor, case=move.record, move=move.history)
+
+
+def _case_changed_meanwhile(case: Case) -> str:
+    return _(
+        "Someone else changed this case while you were editing (it is now '%(status)s', "
+        "version %(version)s). Reload the page to see their change, then try again."
+    ) % {"status": S(case.status).label, "version": case.version}
+
+
+CASES: Workflow[Case, CaseTransition] = Workflow(
+    model=Case,
+    statuses=S,
+    transitions=TRANSITIONS,
+    action_names=ACTION_NAMES,
+    history=history_rows(CaseTransition, of="case"),
+    wording=Wording(
+        not_from=gettext_lazy(
             "%(action)s is not possible while the case is '%(current)s'; it is possible "
             "from %(sources)s."
-        ) % {
-            "action": action,
-            "current": S(case.status).label,
-            "sources": ", ".join(f"'{S(s).label}'" for s in sources),
-        }
-    missing = [m for p in rule.preconditions if (m := p.missing(case))]
-    if missing:
-        return _("%(action)s needs %(missing)s.") % {"action": action, "missing": and_list(missing)}
-    return None
+        ),
+        unreachable=gettext_lazy("A case cannot be moved to '%(to)s'."),
+        needs_reason=gettext_lazy("Give the reason for this move."),
+    ),
+    stale_message=_case_changed_meanwhile,
+    may_work=permissions.can_work,
+    on_enter=(_close_or_reopen, _reached),
+    after=(_keep_derived, _status_entry, _log_cooperation),
+)
 
-
-def moves_from(case: Case) -> list[tuple[str, Rule]]:
-    """The moves the table allows from the case's status, whoever asks."""
-    return [
-        (target, rule) for (source, target), rule in TRANSITIONS.items() if source == case.status
-    ]
-
-
-def available_moves(user, case: Case) -> list[tuple[str, Rule]]:
-    """The moves from the case's status, for someone who may work the case."""
-    if not permissions.can_work(user, case):
-        return []
-    return moves_from(case)
-
-
-def lock(case: Case, expected_version: int | None = None) -> Case:
-    """The case's row, locked to the end of the transaction; refused when someone else
-    changed it since the caller read version N (detect and tell, never overwrite)."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    require_version(
-        locked,
-        expected_version,
-        _(
-            "Someone else changed this case while you were editing (it is now '%(status)s', "
-            "version %(version)s). Reload the page to see their change, then try again."
-        )
-        % {"status": S(locked.status).label, "version": locked.version},
-    )
-    return locked
+# The names the services, views and tests use, each the engine's.
+refusal_message = CASES.refusal_message
+moves_from = CASES.moves_from
+available_moves = CASES.available_moves
+lock = CASES.lock
 
 
 def apply_transition(
-    *, actor, locked: Case, to_status: str, reason: str = "", outcome: str = ""
+    *, actor: User, locked: Case, to_status: str, reason: str = "", outcome: str = ""
 ) -> CaseTransition:
-    from .services import cooperation, timeline
-
-    message = refusal_message(locked, to_status)
-    if message:
-        raise ValidationError(message, code="refused")
-    rule = TRANSITIONS[(locked.status, to_status)]
-    if rule.needs_reason and not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for this move.")})
-    if to_status == S.CLOSED:
-        if outcome not in Outcome.values:
-            raise ValidationError({"outcome": _("Choose the outcome the case is closed with.")})
-        locked.outcome = outcome
-        locked.outcome_note = reason.strip()
-    elif locked.status == S.CLOSED:
-        locked.outcome = ""
-    now = timezone.now()
-    from_status = locked.status
-    locked.status = to_status
-    field = REACHED_AT.get(to_status)
-    if field and getattr(locked, field) is None:
-        setattr(locked, field, now)
-    locked.version += 1
-    locked.save()
-    if S.CLOSED in (from_status, to_status):
-        figures.refresh(figures.keys(locked))  # the map counts open and closed cases apart
-    move = CaseTransition.objects.create(
-        case=locked,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        at=now,
-        reason=reason.strip(),
-    )
-    audit.record(
-        AuditAction.TRANSITION,
+    """Moves a case whose row the caller has locked (inside its transaction)."""
+    return CASES.apply(
         actor=actor,
-        obj=locked,
-        changes={
-            "status": {"before": from_status, "after": to_status},
-            **({"outcome": {"before": "", "after": outcome}} if outcome else {}),
-        },
-        reason=reason.strip(),
+        locked=locked,
+        to_status=to_status,
+        reason=reason,
+        details={"outcome": outcome},
     )
-    timeline.status_entry(case=locked, move=move, actor=actor)
-    cooperation.log_step(actor=actor, case=locked, move=move)
-    return move
 
 
 def case_transition(
     *,
-    actor,
+    actor: User,
     case: Case,
     to_status: str,
     reason: str = "",
@@ -267,12 +231,101 @@ def case_transition(
 ) -> Case:
     """Moves a case to `to_status` if the table allows it and every precondition holds;
     otherwise refuses, naming what is missing."""
-    if to_status not in S.values:
-        raise ValidationError({"to_status": _("Unknown status.")})
-    permissions.require_work(actor, case)
-    with transaction.atomic():
-        locked = lock(case, expected_version)
-        apply_transition(
-            actor=actor, locked=locked, to_status=to_status, reason=reason, outcome=outcome
-        )
-    return locked
+    return CASES.transition(
+        actor=actor,
+        record=case,
+        to_status=to_status,
+        reason=reason,
+        expected_version=expected_version,
+        details={"outcome": outcome},
+    )
+
+
+# --- a victim ----------------------------------------------------------------------------
+
+V = VictimStatus
+
+# Where a victim can be found next. The steps forward are missing → located → confined →
+# rescued → in protection → repatriated, and any of them may be skipped: a raid frees
+# people nobody had located, a person who was only missing turns up safe at the embassy or
+# at home. Steps back are real too and kept:
+# - a victim located or held can be lost again: compounds move people across borders;
+# - a victim can be confined again after a rescue: a person freed from one compound can be
+#   caught, or lured, into another before the flight home; one who leaves a shelter or a
+#   hospital is first lost (missing), then found wherever they are;
+# - once home (repatriated), the case follows the person only to record a later death; a
+#   new trip abroad and a new crime is a new report and a new case.
+# Any living victim may be recorded as deceased. Nothing leaves "deceased" by a move: a
+# death recorded by mistake is corrected (people.victim_correct_death), by the office or an
+# administrator, with a reason, and audited as a correction.
+# The statuses of a living victim, and those a death recorded by mistake is corrected to.
+LIVING_STATUSES = [s for s in V.values if s != V.DECEASED]
+_NEXT = {
+    V.MISSING: (V.LOCATED, V.CONFINED, V.RESCUED, V.IN_PROTECTION, V.REPATRIATED),
+    V.LOCATED: (V.MISSING, V.CONFINED, V.RESCUED, V.IN_PROTECTION, V.REPATRIATED),
+    V.CONFINED: (V.MISSING, V.RESCUED, V.IN_PROTECTION),
+    V.RESCUED: (V.MISSING, V.CONFINED, V.IN_PROTECTION, V.REPATRIATED),
+    V.IN_PROTECTION: (V.MISSING, V.RESCUED, V.REPATRIATED),
+    V.REPATRIATED: (),
+}
+VICTIM_TRANSITIONS: dict[tuple[str, str], Rule[Victim]] = {
+    **{(source, target): Rule() for source, targets in _NEXT.items() for target in targets},
+    **{(source, V.DECEASED): Rule() for source in LIVING_STATUSES},
+}
+
+
+def _since(move: Move[Victim]) -> None:
+    move.record.status_since = move.at
+
+
+def _victim_entry(move: Move[Victim]) -> None:
+    victim = move.record
+    if move.action == AuditAction.CORRECTION:
+        body = _("%(victim)s: a death recorded by mistake, corrected to '%(to)s'") % {
+            "victim": victim.display_name,
+            "to": V(move.to_status).label,
+        }
+    else:
+        body = _("%(victim)s: %(from)s → %(to)s") % {
+            "victim": victim.display_name,
+            "from": V(move.from_status).label,
+            "to": V(move.to_status).label,
+        }
+    timeline.system_entry(
+        case=victim.case,
+        kind=EntryKind.VICTIM_STATUS,
+        body=body + (f"\n{move.reason}" if move.reason else ""),
+        actor=move.actor,
+        at=move.at,
+    )
+
+
+def person_changed_meanwhile(person: object) -> str:
+    """The refusal of a change to a victim or a suspect made from an older version."""
+    return _(
+        "Someone else changed %(who)s while you were editing. Reload the page to see "
+        "their change, then try again."
+    ) % {"who": person}
+
+
+VICTIMS: Workflow[Victim, VictimStatusChange] = Workflow(
+    model=Victim,
+    statuses=V,
+    transitions=VICTIM_TRANSITIONS,
+    history=history_rows(VictimStatusChange, of="victim", reason_field="note"),
+    wording=Wording(
+        not_from=gettext_lazy(
+            "A victim who is '%(current)s' cannot be recorded as '%(to)s'; the moves allowed "
+            "from '%(current)s' are to %(allowed)s."
+        ),
+        unreachable=gettext_lazy("A victim cannot be recorded as '%(to)s'."),
+        needs_reason=gettext_lazy("Give the reason for this move."),
+    ),
+    stale_message=person_changed_meanwhile,
+    # A victim is worked as part of the case: who may work the case may move the victim.
+    may_work=lambda user, victim: permissions.can_work(user, victim.case),
+    subject=lambda victim: f"cases.case:{victim.case_id}",
+    on_enter=(_since,),
+    after=(_victim_entry,),
+    status_input="status",
+)

@@ -29,6 +29,9 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
     TRANSITION = "transition", _("State changed")
+    # A status recorded by mistake set right, outside the workflow's table (a death that
+    # was not one); a right of its own, and found apart from the moves in the audit trail.
+    CORRECTION = "correction", _("Status corrected")
     VIEW = "view", _("Viewed personal data")
     EXPORT = "export", _("Exported")
     IMPORT = "import", _("Imported")

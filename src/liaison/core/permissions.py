@@ -31,6 +31,8 @@ class Perm(StrEnum):
     VIEW_PASSPORTS = "cases.view_passports"  # passport numbers in clear; views audited
     WORK_CASES = "cases.work"  # intake, triage, people, timeline, tasks, transitions
     MANAGE_CASE_SETTINGS = "cases.settings"  # posts and response-time targets
+    # Undo what the workflow never undoes, such as a death recorded by mistake; audited.
+    CORRECT_CASE_RECORDS = "cases.correct"
 
 
 _STAFF_BASICS = {Perm.VIEW_DIRECTORY, Perm.VIEW_INSTITUTIONS, Perm.USE_API_TOKENS}
@@ -44,7 +46,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {Perm.MANAGE_DIRECTORY, Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}
         | {Perm.VIEW_AGREEMENTS, Perm.APPLY_AGREEMENTS, Perm.REVIEW_AGREEMENTS}
         | _CASEWORK
-        | {Perm.MANAGE_CASE_SETTINGS}
+        | {Perm.MANAGE_CASE_SETTINGS, Perm.CORRECT_CASE_RECORDS}
     ),
     # A requester's agreements are those of their own institution (agreements selectors).
     Role.REQUESTER: frozenset(_STAFF_BASICS | {Perm.VIEW_AGREEMENTS, Perm.APPLY_AGREEMENTS}),

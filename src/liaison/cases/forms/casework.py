@@ -41,6 +41,7 @@ from ..choices import (
 from ..models import Case, Suspect, Victim
 from ..services.casework import CASE_FIELDS
 from ..services.people import SUSPECT_FIELDS, VICTIM_FIELDS
+from ..workflow import LIVING_STATUSES, VICTIMS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -236,6 +237,29 @@ class VictimStatusForm(forms.Form):
         widget=DATETIME,
         help_text=_("Empty for now."),
         validators=[_not_in_future],
+    )
+    version = forms.IntegerField(**VERSION)
+
+    def __init__(self, *args, victim: Victim, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the moves the victim's table allows from where the victim is now.
+        allowed = {target for target, _rule in VICTIMS.moves_from(victim)}
+        self.fields["status"].choices = [c for c in VictimStatus.choices if c[0] in allowed]
+
+
+class DeathCorrectionForm(forms.Form):
+    """A death recorded by mistake, undone (services.people.victim_correct_death)."""
+
+    status = forms.ChoiceField(
+        label=_("Status in fact"),
+        choices=[c for c in VictimStatus.choices if c[0] in LIVING_STATUSES],
+    )
+    # Checked by the service, whose refusal says what the reason is for.
+    reason = forms.CharField(
+        label=_("Why the death was recorded by mistake"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(**VERSION)
 

@@ -21,7 +21,7 @@ from liaison.core.permissions import Perm, refuse, require
 from liaison.core.versions import require_version
 from liaison.personnel.models import Post
 
-from .. import derived, names, permissions, protect
+from .. import derived, names, permissions, protect, workflow
 from ..choices import Category, Channel, EntryKind, Priority, ReportStatus, VictimStatus
 from ..models import Case, IntakeSubmission, Report, Victim
 from ..zones import default_zone
@@ -429,9 +429,7 @@ def case_open(
 def report_attach(*, actor: User, report: Report, case: Case) -> Case:
     """Attaches a report to an existing case (several reports about one person)."""
     permissions.require_work(actor, case)
-    from ..workflow import lock
-
-    locked_case = lock(case)
+    locked_case = workflow.lock(case)
     was = derived.before(locked_case)
     (locked_report,) = _lock_reports([report], actor)
     _attach(actor=actor, report=locked_report, case=locked_case)

@@ -4,8 +4,10 @@ Passport numbers are encrypted; seeing one in clear is a right of its own and au
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,14 +19,14 @@ from liaison.core.versions import require_version
 
 from .. import derived, names, permissions
 from ..choices import (
-    EntryKind,
     IdentifierKind,
     NoticeColour,
     NoticeStatus,
     VictimStatus,
 )
 from ..models import Case, Identifier, InterpolNotice, Suspect, Victim
-from . import targets, timeline
+from ..workflow import LIVING_STATUSES, VICTIMS, person_changed_meanwhile
+from . import targets
 
 VICTIM_FIELDS = (
     "name_ko",
@@ -66,15 +68,7 @@ SUSPECT_FIELDS = (
 
 
 def _stale(person, expected_version) -> None:
-    require_version(
-        person,
-        expected_version,
-        _(
-            "Someone else changed %(who)s while you were editing. Reload the page to see "
-            "their change, then try again."
-        )
-        % {"who": person},
-    )
+    require_version(person, expected_version, person_changed_meanwhile(person))
 
 
 def _assign(person, data: dict, fields) -> None:
@@ -167,55 +161,98 @@ def _person_update(*, actor: User, person, data, fields, prepare, expected_versi
     return locked
 
 
-@transaction.atomic
 def victim_set_status(
-    *, actor: User, victim: Victim, status: str, note: str = "", at=None, expected_version=None
+    *,
+    actor: User,
+    victim: Victim,
+    status: str,
+    note: str = "",
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Victim:
-    """Moves a victim along missing → located → confined → rescued → in protection →
-    repatriated, or to deceased; every change is kept in the history and the timeline."""
-    permissions.require_work(actor, victim.case)
+    """Moves a victim to where they are now found, if the table allows it (missing →
+    located → confined → rescued → in protection → repatriated, steps skipped or back, or
+    to deceased); every change is kept in the history and the timeline."""
+    permissions.require_work(actor, victim.case)  # before the transaction: the refusal stays
     if status not in VictimStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
-    locked = Victim.objects.select_for_update().get(pk=victim.pk)
-    _stale(locked, expected_version)
-    if locked.status == status:
-        raise ValidationError({"status": _("The victim already has this status.")})
-    if locked.status == VictimStatus.DECEASED:
-        raise ValidationError({"status": _("A deceased victim's status does not change.")})
-    now = timezone.now()
-    at = at or now
-    if at > now:
-        raise ValidationError({"at": _("The time cannot be in the future.")})
-    previous = locked.status
-    locked.status = status
-    locked.status_since = at
-    locked.version += 1
-    locked.save()
-    locked.status_changes.create(
-        from_status=previous, to_status=status, at=at, actor=actor, note=(note or "").strip()
-    )
-    audit.record(
-        AuditAction.TRANSITION,
-        actor=actor,
-        obj=locked,
-        changes={"status": {"before": previous, "after": status}},
-        reason=(note or "").strip(),
-    )
-    timeline.system_entry(
-        case=locked.case,
-        kind=EntryKind.VICTIM_STATUS,
-        body=_("%(victim)s: %(from)s → %(to)s")
-        % {
-            "victim": locked.display_name,
-            "from": VictimStatus(previous).label,
-            "to": VictimStatus(status).label,
-        }
-        + (f"\n{note.strip()}" if note and note.strip() else ""),
-        actor=actor,
-        at=at,
-    )
-    _after_people_change(locked.case)
+    _not_in_future(at)
+    with transaction.atomic():
+        locked = VICTIMS.lock(victim, expected_version)
+        if locked.status == status:
+            raise ValidationError({"status": _("The victim already has this status.")})
+        if locked.status == VictimStatus.DECEASED:
+            raise ValidationError({"status": _deceased_stays()})
+        VICTIMS.apply(actor=actor, locked=locked, to_status=status, reason=note or "", at=at)
+        _after_people_change(locked.case)
     return locked
+
+
+def _deceased_stays() -> str:
+    return " ".join(
+        (
+            _("A deceased victim's status does not change."),
+            _(
+                "A death recorded by mistake is corrected by the International Cooperation "
+                "Office or an administrator."
+            ),
+        )
+    )
+
+
+# What is recorded with a death, and set right with it when the death was a mistake.
+DEATH_FIELDS = [
+    "died_on",
+    "autopsy_status",
+    "autopsy_on",
+    "remains_status",
+    "remains_repatriated_on",
+]
+
+
+def victim_correct_death(
+    *,
+    actor: User,
+    victim: Victim,
+    status: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> Victim:
+    """Undoes a death recorded by mistake: the victim is set to the living status they have
+    in fact, and the date of death, autopsy and remains recorded with it are cleared. No
+    move of the workflow leaves "deceased"; this correction is a right of the International
+    Cooperation Office and of administrators, needs the reason, and is written to the
+    history, the timeline and the audit trail as a correction."""
+    # Before the transaction, so that the audited refusal is kept.
+    require(actor, Perm.CORRECT_CASE_RECORDS)
+    permissions.require_work(actor, victim.case)
+    if status not in LIVING_STATUSES:
+        raise ValidationError({"status": _("Choose the status the victim has in fact.")})
+    with transaction.atomic():
+        locked = VICTIMS.lock(victim, expected_version)
+        if locked.status != VictimStatus.DECEASED:
+            raise ValidationError(
+                _("Only a death can be corrected: this victim is not recorded as deceased.")
+            )
+        before = audit.snapshot(locked, DEATH_FIELDS)
+        for name in DEATH_FIELDS:
+            field = Victim._meta.get_field(name)
+            assert isinstance(field, models.Field)  # a column of the victim, not a relation
+            setattr(locked, name, field.get_default())
+        VICTIMS.correct(
+            actor=actor,
+            locked=locked,
+            to_status=status,
+            reason=reason,
+            changes=audit.diff(before, audit.snapshot(locked, DEATH_FIELDS)),
+        )
+        _after_people_change(locked.case)
+    return locked
+
+
+def _not_in_future(at: datetime.datetime | None) -> None:
+    if at is not None and at > timezone.now():
+        raise ValidationError({"at": _("The time cannot be in the future.")})
 
 
 def _check_suspect(suspect: Suspect) -> None:

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.formstyle import bootstrapify
+from liaison.core.permissions import Perm, require
 
 from .. import selectors, workflow
+from ..choices import VictimStatus
 from ..forms import casework as forms
 from ..services import casework, people, timeline
 
@@ -33,6 +35,7 @@ class Action:
     item_form_attribute: str = ""
     files: bool = False
     initial: Callable = _nothing_filled  # (case, item) -> what the empty form starts from
+    permission: Perm | None = None  # a right beyond working the case, checked first
 
 
 def _edit(user, case, item, data, form):
@@ -104,6 +107,27 @@ def _victim_status(user, case, item, data, form):
         "who": victim.display_name,
         "s": victim.get_status_display(),
     }
+
+
+def _victim_correct_death(user, case, item, data, form):
+    victim = people.victim_correct_death(
+        actor=user,
+        victim=item,
+        status=data["status"],
+        reason=data["reason"],
+        expected_version=data.get("version"),
+    )
+    return _("The death of %(who)s is corrected: now '%(s)s'.") % {
+        "who": victim.display_name,
+        "s": victim.get_status_display(),
+    }
+
+
+def _status_before_death(victim) -> str:
+    """Where the victim was before the death was recorded: what a correction most often
+    goes back to (missing when the death was recorded with the report)."""
+    deaths = [c for c in victim.status_changes.all() if c.to_status == VictimStatus.DECEASED]
+    return (deaths[-1].from_status if deaths else "") or VictimStatus.MISSING
 
 
 def _suspect_add(user, case, item, data, form):
@@ -252,11 +276,20 @@ ACTIONS: dict[str, Action] = {
     ),
     "victim_status": Action(
         "people",
-        _prefixed(forms.VictimStatusForm, "status"),
+        lambda c, i, u, *a, **k: forms.VictimStatusForm(*a, victim=i, prefix=f"status-{i.pk}", **k),
         _victim_status,
         item_list="victims",
         item_form_attribute="status_form",
         initial=lambda c, i: {"version": i.version},
+    ),
+    "victim_correct_death": Action(
+        "people",
+        _prefixed(forms.DeathCorrectionForm, "correction"),
+        _victim_correct_death,
+        item_list="victims",
+        item_form_attribute="correction_form",
+        initial=lambda c, i: {"version": i.version, "status": _status_before_death(i)},
+        permission=Perm.CORRECT_CASE_RECORDS,
     ),
     "suspect_add": Action("people", _adding(forms.SuspectForm, "suspect"), _suspect_add),
     "suspect_edit": Action(
@@ -309,11 +342,14 @@ ITEM_SOURCES = {
 
 def action_target(user, pk: int, action: str, item: int | None):
     """The case and the row an action is on: 404 for a case outside the user's scope, an
-    unknown action or a row not of this case; 403 without the right to work cases."""
+    unknown action or a row not of this case; 403 (audited) without the right to work cases
+    or the action's own right."""
     case = selectors.get_case_to_work(user, pk)
     spec = ACTIONS.get(action)
     if spec is None or bool(item) != bool(spec.item_list):
         raise Http404
+    if spec.permission is not None:
+        require(user, spec.permission)
     row = get_object_or_404(ITEM_SOURCES[spec.item_list](case), pk=item) if item else None
     return case, row
 

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from liaison.core import audit
 from liaison.core.formstyle import bootstrapify
-from liaison.core.permissions import Perm, require
+from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
 
 from .. import permissions, selectors, workflow
-from ..choices import CaseStatus, Outcome
+from ..choices import CaseStatus, Outcome, VictimStatus
 from ..services import people
 from .case_actions import ACTIONS, action_target, blank_form
 
@@ -93,8 +93,12 @@ def _add_open_forms(context: dict, case, user, tab: str) -> None:
     if case.status == CaseStatus.RECEIVED:
         f["triage"] = blank_form("triage", case, None, user)
     if tab == "people":
+        corrects = can(user, Perm.CORRECT_CASE_RECORDS)
         for victim in context["victims"]:
-            victim.status_form = blank_form("victim_status", case, victim, user)
+            if workflow.VICTIMS.moves_from(victim):
+                victim.status_form = blank_form("victim_status", case, victim, user)
+            elif victim.status == VictimStatus.DECEASED and corrects:
+                victim.correction_form = blank_form("victim_correct_death", case, victim, user)
     elif tab == "timeline":
         f["entry_add"] = blank_form("entry_add", case, None, user)
 

@@ -135,6 +135,14 @@ def test_each_generated_case_could_have_reached_its_status_by_the_lifecycle(gene
             assert case.outcome and case.closed_at == last.at
 
 
+def test_each_generated_victim_could_have_reached_its_status_by_the_victim_table(generated):
+    for victim in Victim.objects.filter(case__in=generated):
+        changes = list(victim.status_changes.order_by("at", "pk"))
+        assert changes[0].from_status == ""
+        for change in changes[1:]:
+            assert (change.from_status, change.to_status) in workflow.VICTIM_TRANSITIONS
+
+
 def test_a_generated_passport_is_found_by_exact_search_and_decrypts(generated):
     victim = Victim.objects.exclude(passport_hash="").first()
     number = victim.passport_number()
