@@ -4,6 +4,7 @@ database (no JSON containment, no join table on a half-million-row table)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ExpressionWrapper, F
@@ -65,8 +66,6 @@ class CategoriesField(models.PositiveIntegerField):
         return []
 
     def formfield(self, **kwargs):
-        from django import forms
-
         return forms.MultipleChoiceField(
             choices=Category.choices,
             required=not self.blank,

@@ -14,6 +14,7 @@ from liaison.core.models import User
 
 from ..choices import CaseStatus, EntryKind, RequestKind
 from ..models import Case, CaseTransition, PartnerRequest
+from . import timeline
 
 # The steps that are cooperation with the partner police, and how the agreement counts them.
 COOPERATION_STEPS: dict[str, ActivityKind] = {
@@ -33,8 +34,6 @@ REQUEST_KINDS: dict[str, ActivityKind] = {
 
 
 def _log(*, actor: User, case: Case, kind: str, description: str, source, occurred_at) -> None:
-    from . import timeline
-
     agreement = case.agreement
     if agreement is None:
         return
