@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "liaison.agreements",
     "liaison.personnel",
     "liaison.cases",
+    "liaison.bench",  # tooling above every domain: `liaison bench`, the case generator
 ]
 
 MIDDLEWARE = [

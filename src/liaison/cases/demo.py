@@ -9,7 +9,8 @@ homicide of university student "A" in the Bokor Mountain area, Kampot Province, 
 by three suspects of Chinese nationality, with a joint autopsy in Cambodia and the
 repatriation of the remains discussed at the bilateral meeting. Everything else is
 illustrative and marked so.
-The illustrative cases come from cases.generate."""
+The illustrative cases come from the generator (liaison.bench.generator), filed under the
+posts and police bodies of case_filing."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.bench.generator.cases import generate
+from liaison.bench.generator.context import Filing
+from liaison.bench.generator.tables import COUNTRIES
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
 from liaison.partners.choices import PartnerKind
@@ -38,7 +42,6 @@ from .choices import (
     SuspectRole,
     VictimStatus,
 )
-from .generate import generate
 from .models import (
     Case,
     CaseTransition,
@@ -158,6 +161,18 @@ def ensure_posts(*, with_officers: bool = True) -> dict[str, Post]:
             },
         )
     return found
+
+
+def case_filing(posts: dict[str, Post]) -> Filing:
+    """The posts and police bodies generated cases are filed under: the Joint Task Force
+    takes cases only since it opened, the other posts have always; each country's police
+    body is created (illustrative) when the directory lacks one."""
+    partners = {code: getattr(_partner(code), "pk", None) for code in COUNTRIES}
+    by_country: dict[str, list[tuple[datetime.date, int]]] = {}
+    for post in posts.values():
+        since = JTF_OPENED if post.kind == PostKind.JOINT_TASK_FORCE else D(1990, 1, 1)
+        by_country.setdefault(post.country_id, []).append((since, post.pk))
+    return Filing(posts=by_country, partners=partners)
 
 
 # --- the Bokor Mountain homicide (seeds/001) ----------------------------------------------
@@ -329,6 +344,7 @@ def load_case_demo_data(*, cases: int = DEMO_CASES) -> dict[str, int]:
             actor=actor,
             seed=DEMO_SEED + existing,
             start=D(2021, 1, 1),
+            filing=case_filing(posts),
             loose_reports=40 if existing == 0 else 0,
         )
     summary = {
