@@ -33,3 +33,14 @@ def test_a_template_asks_for_a_permission_by_name(personas):
         {"officer": PermissionsOf(personas.ico), "anonymous": PermissionsOf(AnonymousUser())}
     )
     assert template.render(context) == "agreements "
+
+
+def test_templates_are_read_and_parsed_once_per_process():
+    """The case list's rows, badges and widgets are templates drawn on every request: the
+    cached loader keeps each one parsed, in the tests as in production."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    engine = engines["django"].engine
+    assert [type(loader) for loader in engine.template_loaders] == [Loader]
+    assert engine.get_template("widgets/option.html") is engine.get_template("widgets/option.html")
