@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "liaison.personnel",
     "liaison.cases",
     "liaison",  # the project level: the home page and the demo data span every domain
+    "liaison.bench",  # tooling above everything: `liaison bench cases`
 ]
 
 MIDDLEWARE = [

@@ -1,43 +1,61 @@
-"""Form widgets rendered in Python. Django renders each widget through its form
-renderer's templates (and each <option> through an include), about a tenth of a
-millisecond apiece: a case page holds several country lists of 249 options and the case
-list a dozen filters on every request. These write the same markup straight from the
-widget's context."""
+"""Form widgets drawn from the templates under templates/widgets/ through the project's
+engine (its cached loader), without Django's form renderer. Django's select draws each
+<option> through includes of its own, about a tenth of a millisecond apiece: a case page
+holds several country lists of 249 options and the case list a dozen filters on every
+request. Here an option is drawn from its template once per value, label and state, then
+kept; an input is one template with its attributes included."""
 
 import copy
 import functools
+from typing import TYPE_CHECKING
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, escape, format_html
-from django.utils.safestring import mark_safe
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:  # the mixins are only ever mixed into these
+    _SelectBase = forms.Select
+    _WidgetBase = forms.Widget
+else:
+    _SelectBase = _WidgetBase = object
 
 
 @functools.lru_cache(maxsize=8192, typed=True)  # typed: a SafeString label is not escaped
-def _option(value: str, label: str, selected: bool) -> str:
+def _option(value: str, label: str, selected: bool) -> SafeString:
     # Kept: the same 249 countries are offered on every case page and list. A label comes
     # as text in the active language (a lazy one made str), so each language has its own.
-    return (
-        f'<option value="{escape(value)}"{" selected" if selected else ""}>'
-        f"{conditional_escape(label)}</option>"
+    # A template's output is escaped already: marked, it says so to the type checker too.
+    return mark_safe(
+        get_template("widgets/option.html").render(
+            {"value": value, "label": label, "selected": selected}
+        )
     )
 
 
-class FastSelectMixin:
-    """Renders as Django's select.html and option.html would: options carry only their
-    value, `selected` and label, and a single select marks only its first match."""
+class FastSelectMixin(_SelectBase):
+    """Renders as Django's select would: options carry only their value, `selected` and
+    label, and a single select marks only its first match."""
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True
+        return mark_safe(
+            get_template("widgets/select.html").render(
+                {"name": name, "attrs": attrs, "groups": self._groups(value)}
+            )
+        )
+
+    def _groups(self, value) -> list[tuple[str | None, SafeString]]:
+        """(optgroup label, its options drawn) in order; options outside any group are
+        gathered under None, so the template loops over groups, not over options."""
         chosen = set(self.format_value(value))
-        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        groups: list[tuple[str | None, list[str]]] = []
         has_selected = False
         for group_value, group_label in self.choices:
             grouped = isinstance(group_label, list | tuple)
-            if grouped:
-                parts.append(format_html('<optgroup label="{}">', group_value))
+            if grouped or not groups or groups[-1][0] is not None:
+                groups.append((group_value if grouped else None, []))
             options = (
                 group_label
                 if grouped
@@ -48,11 +66,9 @@ class FastSelectMixin:
                 selected = text in chosen and (self.allow_multiple_selected or not has_selected)
                 has_selected |= selected
                 text_label = label if isinstance(label, str) else str(label)
-                parts.append(_option(text, text_label, selected))
-            if grouped:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))
+                groups[-1][1].append(_option(text, text_label, selected))
+        # Each option is its template's output, already escaped: joined, they stay safe.
+        return [(label, mark_safe("".join(options))) for label, options in groups]
 
 
 class FastSelect(FastSelectMixin, forms.Select):
@@ -63,43 +79,28 @@ class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
     pass
 
 
-def _attrs(attrs: dict) -> str:
-    """As django/forms/widgets/attrs.html: in order, `True` bare, `False` left out."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class FastInputMixin:
+class FastInputMixin(_WidgetBase):
     """Renders as Django's input.html would, from the widget's own context (so a date's
     format, a checkbox's `checked` and a password's hidden value are the widget's)."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
-        return mark_safe(
-            f'<input type="{widget["type"]}" name="{escape(name)}"{shown}{_attrs(widget["attrs"])}>'
-        )
+    fast_template = "widgets/input.html"
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        context = self.get_context(name, value, attrs)
+        return mark_safe(get_template(self.fast_template).render(context))
 
 
-class FastTextareaMixin:
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        text = escape(widget["value"]) if widget["value"] else ""
-        return mark_safe(
-            f'<textarea name="{escape(name)}"{_attrs(widget["attrs"])}>\n{text}</textarea>'
-        )
+class FastTextareaMixin(FastInputMixin):
+    fast_template = "widgets/textarea.html"
 
 
-def _twin(widget_class, mixin):
+def _twin(widget_class: type[forms.Widget], mixin: type) -> type[forms.Widget]:
     # Named as the original: templates tell widgets apart by BoundField.widget_type,
     # which is the class's name ("checkbox", "textarea" …).
     return type(widget_class.__name__, (mixin, widget_class), {"__module__": __name__})
 
 
-FAST = {
+FAST: dict[type[forms.Widget], type[forms.Widget]] = {
     forms.Select: FastSelect,
     forms.SelectMultiple: FastSelectMultiple,
     forms.Textarea: _twin(forms.Textarea, FastTextareaMixin),
@@ -121,8 +122,8 @@ FAST = {
 
 
 def faster(widget: forms.Widget) -> forms.Widget:
-    """The same widget, drawn in Python; widgets without a fast twin are left as they are.
-    A copy keeps every setting of the original (choices, format, check test …)."""
+    """The same widget, drawn from our templates; widgets without a fast twin are left as
+    they are. A copy keeps every setting of the original (choices, format, check test …)."""
     fast_class = FAST.get(type(widget))
     if fast_class is None:
         return widget

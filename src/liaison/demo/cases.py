@@ -9,7 +9,8 @@ homicide of university student "A" in the Bokor Mountain area, Kampot Province, 
 by three suspects of Chinese nationality, with a joint autopsy in Cambodia and the
 repatriation of the remains discussed at the bilateral meeting. Everything else is
 illustrative and marked so.
-The illustrative cases come from the generator (cases.generate)."""
+The illustrative cases come from the generator (liaison.generator), filed under the
+posts and police bodies of case_filing."""
 
 from __future__ import annotations
 
@@ -33,7 +34,6 @@ from liaison.cases.choices import (
     SuspectRole,
     VictimStatus,
 )
-from liaison.cases.generate import generate
 from liaison.cases.models import (
     Case,
     CaseTransition,
@@ -46,6 +46,9 @@ from liaison.cases.models import (
 from liaison.cases.services import targets
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
+from liaison.generator.cases import generate
+from liaison.generator.context import Filing
+from liaison.generator.tables import COUNTRIES
 from liaison.partners.choices import PartnerKind
 from liaison.partners.models import Country, PartnerBody
 from liaison.personnel.models import Post, PostingRole, PostKind
@@ -167,6 +170,18 @@ BOKOR_TITLE = "Homicide of university student A, Bokor Mountain area (Kampot)"
 
 def _aware(*args) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(*args), timezone=datetime.UTC)
+
+
+def case_filing(posts: dict[str, Post]) -> Filing:
+    """The posts and police bodies generated cases are filed under: the Joint Task Force
+    takes cases only since it opened, the other posts have always; each country's police
+    body is created (illustrative) when the directory lacks one."""
+    partners = {code: getattr(_partner(code), "pk", None) for code in COUNTRIES}
+    by_country: dict[str, list[tuple[datetime.date, int]]] = {}
+    for post in posts.values():
+        since = JTF_OPENED if post.kind == PostKind.JOINT_TASK_FORCE else D(1990, 1, 1)
+        by_country.setdefault(post.country_id, []).append((since, post.pk))
+    return Filing(posts=by_country, partners=partners)
 
 
 def load_bokor_case(posts: dict[str, Post], actor) -> Case | None:
@@ -324,6 +339,7 @@ def load_case_demo_data(*, cases: int = DEMO_CASES) -> dict[str, int]:
             actor=actor,
             seed=DEMO_SEED + existing,
             start=D(2021, 1, 1),
+            filing=case_filing(posts),
             loose_reports=40 if existing == 0 else 0,
         )
     summary = {

@@ -1,7 +1,11 @@
-"""Template comments written with {# … #} end on their line; one spanning lines is printed
-to the reader as text."""
+"""Templates: comments written with {# … #} end on their line (one spanning lines is
+printed to the reader as text), permissions are asked for by name, and every template is
+parsed once per process."""
 
 from pathlib import Path
+
+from django.template import engines
+from django.template.loaders.cached import Loader
 
 import liaison
 
@@ -33,3 +37,11 @@ def test_a_template_asks_for_a_permission_by_name(personas):
         {"officer": PermissionsOf(personas.ico), "anonymous": PermissionsOf(AnonymousUser())}
     )
     assert template.render(context) == "agreements "
+
+
+def test_templates_are_read_and_parsed_once_per_process():
+    """The case list's rows, badges and widgets are templates drawn on every request: the
+    cached loader keeps each one parsed, in the tests as in production."""
+    engine = engines["django"].engine
+    assert [type(loader) for loader in engine.template_loaders] == [Loader]
+    assert engine.get_template("widgets/option.html") is engine.get_template("widgets/option.html")

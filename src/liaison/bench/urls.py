@@ -2,13 +2,13 @@
 answer a signed-in user. Its time beside its SQL (the session and the user) is what the
 framework costs before a page does any work: the least any page's ratio can be."""
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from liaison import urls as product_urls
 
 
-def signed_in_empty(request):
+def signed_in_empty(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"", content_type="text/plain")
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from liaison.cases import bench
+from liaison.bench import dataset, pages, timing
 from liaison.cases.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +29,14 @@ def run(*args) -> str:
 def test_the_benchmark_prints_the_table_and_writes_the_figures(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     output = run("--database-url", "default", *TINY)
-    assert Case.objects.filter(created_by__username=bench.BENCH_USER).count() == 200
+    assert Case.objects.filter(created_by__username=dataset.BENCH_USER).count() == 200
     header = next(line for line in output.splitlines() if line.startswith("page"))
     assert "floor p50" in header and "ratio" in header and "beyond SQL" in header
     for page in ("list", "search", "detail", "dashboard"):
         assert any(line.startswith(page) for line in output.splitlines()), page
     assert "reports/s" in output
     # The framework's own cost, measured as a page is and never judged as one.
-    reference = next(line for line in output.splitlines() if line.startswith(bench.REFERENCE))
+    reference = next(line for line in output.splitlines() if line.startswith(timing.REFERENCE))
     assert reference.split()[-1] == "reference"
     figures = json.loads((tmp_path / "bench" / f"cases-{connection.vendor}.json").read_text())
     assert figures["cases"] == 200
@@ -46,7 +46,7 @@ def test_the_benchmark_prints_the_table_and_writes_the_figures(settings, tmp_pat
             assert page["p95"] >= page["p50"] > 0
             assert page["floor_p50"] > 0 and page["queries"] > 0
             assert page["beyond_sql"] == round(page["p50"] - page["floor_p50"], 1)
-    empty = next(p for p in figures["pages"] if p["name"] == bench.REFERENCE)
+    empty = next(p for p in figures["pages"] if p["name"] == timing.REFERENCE)
     assert empty["status"] == "ok" and empty["queries"] == 2  # the session and the user
     assert figures["intake"]["reports"] == 20 and figures["intake"]["failures"] == 0
 
@@ -62,9 +62,9 @@ def test_it_refuses_a_database_with_other_cases_unless_forced(open_case, setting
 
 
 def test_a_page_that_does_not_exist_yet_is_reported_as_not_available():
-    figure = bench.Figure("dashboard", status="n/a")
+    figure = timing.Figure("dashboard", status="n/a")
     assert figure.verdict == "n/a"
-    assert bench._url("cases:no-such-page") is None
+    assert pages._url("cases:no-such-page") is None
 
 
 def test_by_default_it_creates_and_uses_a_database_of_its_own(tmp_path):
@@ -90,4 +90,4 @@ def test_by_default_it_creates_and_uses_a_database_of_its_own(tmp_path):
 
 
 def test_the_empty_reference_page_is_not_a_url_of_the_product():
-    assert bench._url("bench_signed_in_empty") is None
+    assert pages._url("bench_signed_in_empty") is None

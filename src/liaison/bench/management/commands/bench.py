@@ -1,5 +1,5 @@
 """`liaison bench cases`: generate a large illustrative case load in a dedicated database
-and time the case pages and intake against their targets (see cases.bench).
+and time the case pages and intake against their targets (see liaison.bench).
 
     liaison bench cases                          500,000 cases, 1,000,000 people
     liaison bench cases --reuse                  measure again without generating
@@ -19,17 +19,18 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from liaison.cases import bench
+from liaison.bench import database, dataset, pages, report
+from liaison.partners.models import Country
 
 
 class Command(BaseCommand):
     help = "Benchmarks a subject (cases) on a generated data set; prints and saves the figures."
     requires_system_checks: list = []  # the parent may not even reach the configured database
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("subject", choices=["cases"])
         parser.add_argument("--cases", type=int, default=500_000)
         parser.add_argument(
@@ -45,20 +46,20 @@ class Command(BaseCommand):
         parser.add_argument("--samples", type=int, default=20, help="requests per page")
         parser.add_argument("--intake", type=int, default=500, help="reports to POST")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options) -> None:
         for name in ("cases", "people", "samples", "intake"):
             if options[name] < 1:
                 raise CommandError(f"--{name} is at least 1.")
         configured = settings.DATABASES["default"]
         url = options["database_url"]
-        if url == "default" or (url and bench.same_database(url, configured)):
+        if url == "default" or (url and database.same_database(url, configured)):
             return self._here(options, migrate=url != "default")
-        url = url or bench.bench_url(configured)
-        if url.startswith("postgres") and bench.create_postgres_database(url):
+        url = url or database.bench_url(configured)
+        if url.startswith("postgres") and database.create_postgres_database(url):
             self.stdout.write(f"Created the database {url.rsplit('/', 1)[-1]}.")
         self._in_child(url, options)
 
-    def _in_child(self, url: str, options) -> None:
+    def _in_child(self, url: str, options: dict) -> None:
         """The Django settings are read once per process: the measurement runs in a child
         whose DATABASE_URL is the benchmark database."""
         argv = [sys.executable, "-m", "liaison", "bench", "cases", "--database-url", url]
@@ -72,50 +73,48 @@ class Command(BaseCommand):
         if child.returncode:
             raise CommandError(f"The benchmark failed (exit status {child.returncode}).")
 
-    def _here(self, options, *, migrate: bool) -> None:
+    def _here(self, options: dict, *, migrate: bool) -> None:
         out = self.stdout.write
         where = f"{connection.vendor} {connection.settings_dict['NAME']}"
         if migrate:
             call_command("migrate", interactive=False, verbosity=0)
-        from liaison.partners.models import Country
-
         if not Country.objects.exists():
             call_command("sync_countries", verbosity=0)
-        bench.restore_indexes(out)  # after a load that was stopped half-way
-        foreign = bench.foreign_cases()
+        dataset.restore_indexes(out)  # after a load that was stopped half-way
+        foreign = dataset.foreign_cases()
         if foreign and not options["force"]:
             raise CommandError(
                 f"{where} already holds {foreign} cases the benchmark did not write; it does "
                 "not generate beside them without --force. Leave out --database-url to use a "
                 "dedicated benchmark database."
             )
-        existing = bench.bench_cases()
+        existing = dataset.bench_cases()
         generated = None
         if options["reuse"] and existing >= options["cases"]:
             out(f"Reusing {existing:,} benchmark cases in {where}.")
-            bench.settle()  # a migration may have just rewritten a table
+            dataset.settle()  # a migration may have just rewritten a table
         else:
             if existing and not foreign:
                 out(f"Emptying the case tables of {where} ({existing:,} benchmark cases).")
-                bench.wipe()
+                dataset.wipe()
             out(f"Generating {options['cases']:,} cases, ~{options['people']:,} people in {where}…")
-            generated = bench.generate(
+            generated = dataset.generate(
                 cases=options["cases"], people=options["people"], out=out, dedicated=not foreign
             )
             out(f"Generated in {generated['seconds']} s: {generated['rows']}")
         out(f"Measuring ({options['samples']} requests per page, {options['intake']} intakes)…")
         started = time.perf_counter()
-        result = bench.run(samples=options["samples"], intake_reports=options["intake"])
+        result = pages.run(samples=options["samples"], intake_reports=options["intake"])
         out("")
-        for line in bench.table(result):
+        for line in report.table(result):
             out(line)
         meta = {
             "vendor": connection.vendor,
             "database": str(connection.settings_dict["NAME"]),
-            "cases": bench.bench_cases(),
+            "cases": dataset.bench_cases(),
             "generation": generated,
             "measured_in_s": round(time.perf_counter() - started, 1),
         }
-        path = bench.write_json(result, meta)
+        path = report.write_json(result, meta)
         out("")
         out(f"Figures written to {path}")

@@ -1,0 +1,53 @@
+"""Where the benchmark runs: a database of its own beside the configured one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+from django.conf import settings
+
+BENCH_DB = "liaison_bench"
+
+
+def bench_url(configured: dict) -> str:
+    """The dedicated database beside the configured one: `liaison_bench` on the same
+    PostgreSQL server, or a file under var/bench/ for SQLite."""
+    if configured["ENGINE"].endswith("postgresql"):
+        user = configured.get("USER") or ""
+        password = f":{configured['PASSWORD']}" if configured.get("PASSWORD") else ""
+        auth = f"{user}{password}@" if user else ""
+        host = configured.get("HOST") or "localhost"
+        port = f":{configured['PORT']}" if configured.get("PORT") else ""
+        return f"postgres://{auth}{host}{port}/{BENCH_DB}"
+    path = Path(settings.VAR_DIR) / "bench" / "liaison-bench.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path.resolve()}"
+
+
+def same_database(url: str, configured: dict) -> bool:
+    parsed = dj_database_url.parse(url)
+    keys = ("ENGINE", "NAME", "HOST", "PORT")
+    return all(str(parsed.get(k) or "") == str(configured.get(k) or "") for k in keys)
+
+
+def create_postgres_database(url: str) -> bool:
+    """Creates the database `url` names when it does not exist; True when created."""
+    target = dj_database_url.parse(url)
+    params = {
+        "host": target.get("HOST") or None,
+        "port": target.get("PORT") or None,
+        "user": target.get("USER") or None,
+        "password": target.get("PASSWORD") or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as server:
+        exists = server.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [target["NAME"]]
+        ).fetchone()
+        if exists:
+            return False
+        server.execute(f'CREATE DATABASE "{target["NAME"]}"')
+        return True
