@@ -1,13 +1,12 @@
 """The registry page and `GET /api/v1/agreements/` read agreements through one selector:
 the same filters give the same agreements to the same user."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from liaison.agreements.choices import AgreementStatus
 from liaison.core.tests.factories import CountryFactory, PartnerBodyFactory
+from liaison.core.tests.read_path import ids_in_api, ids_on_page
 
 from .factories import AgreementFactory
 
@@ -15,18 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def page_agreements(client, params: dict) -> set[int]:
-    response = client.get(reverse("agreements:list"), params)
-    assert response.status_code == 200
-    return {int(pk) for pk in re.findall(r'data-agreement="(\d+)"', response.content.decode())}
+    return ids_on_page(client, reverse("agreements:list"), params, r'data-agreement="(\d+)"')
 
 
 def api_agreements(client, params: dict) -> set[int]:
     api_params = dict(params)
     if "institution" in api_params:
         api_params["institution_id"] = api_params.pop("institution")
-    response = client.get("/api/v1/agreements/", {**api_params, "limit": 100})
-    assert response.status_code == 200, response.content
-    return {agreement["id"] for agreement in response.json()["items"]}
+    return ids_in_api(client, "/api/v1/agreements/", api_params)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ filters give the same cases to the same user, a day is bounded at the reader's m
 both, and the free-text search never matches a passport number in either."""
 
 import datetime
-import re
 import zoneinfo
 
 import pytest
@@ -13,6 +12,7 @@ from liaison.cases.choices import CaseStatus, Priority
 from liaison.cases.services import intake
 from liaison.core.choices import AuditAction
 from liaison.core.models import AuditEvent
+from liaison.core.tests.read_path import ids_in_api, ids_on_page
 
 from .conftest import make_case, report_data
 
@@ -22,16 +22,13 @@ SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 
 def page_cases(client, params: dict) -> set[int]:
-    response = client.get(reverse("cases:list"), {**params, "status": params.get("status", "all")})
-    assert response.status_code == 200
-    return {int(pk) for pk in re.findall(r'data-case="(\d+)"', response.content.decode())}
+    page_params = {**params, "status": params.get("status", "all")}
+    return ids_on_page(client, reverse("cases:list"), page_params, r'data-case="(\d+)"')
 
 
 def api_cases(client, params: dict) -> set[int]:
     api_params = {**params, "status": params.get("status", "")}
-    response = client.get("/api/v1/cases/", {**api_params, "limit": 200})
-    assert response.status_code == 200, response.content
-    return {case["id"] for case in response.json()["items"]}
+    return ids_in_api(client, "/api/v1/cases/", api_params)
 
 
 @pytest.fixture

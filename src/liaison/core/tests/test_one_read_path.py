@@ -1,27 +1,14 @@
 """The accounts and the audit trail are read through one selector each by their page and
 their API: the same filters give the same records to the same user."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
+from liaison.core.tests.read_path import ids_in_api, ids_on_page
 
 pytestmark = pytest.mark.django_db
-
-
-def linked(client, url: str, params: dict, pattern: str) -> set[int]:
-    response = client.get(url, params)
-    assert response.status_code == 200
-    return {int(pk) for pk in re.findall(pattern, response.content.decode())}
-
-
-def from_api(client, url: str, params: dict) -> set[int]:
-    response = client.get(url, {**params, "limit": 100})
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["items"]}
 
 
 @pytest.mark.parametrize(
@@ -33,9 +20,9 @@ def test_the_users_page_and_the_api_give_the_same_accounts(
     if "institution" in filters:
         filters = {"institution": institutions.hq.pk}
     client = client_for(personas.admin)
-    on_the_page = linked(client, reverse("core:user_list"), filters, r'href="/users/(\d+)/"')
+    on_the_page = ids_on_page(client, reverse("core:user_list"), filters, r'href="/users/(\d+)/"')
     api_filters = {("institution_id" if k == "institution" else k): v for k, v in filters.items()}
-    assert on_the_page == from_api(client, "/api/v1/users", api_filters)
+    assert on_the_page == ids_in_api(client, "/api/v1/users", api_filters)
     assert on_the_page
 
 
@@ -48,6 +35,6 @@ def test_the_audit_page_and_the_api_give_the_same_entries(personas, client_for, 
     audit.record(AuditAction.ACCESS_DENIED, actor=personas.analyst, object_type="demo", reason="x")
     audit.record(AuditAction.IMPORT, actor=personas.ico, object_type="demo")
     client = client_for(personas.auditor)
-    on_the_page = linked(client, reverse("core:audit_list"), filters, r'href="/audit/(\d+)/"')
-    assert on_the_page == from_api(client, "/api/v1/audit", filters)
+    on_the_page = ids_on_page(client, reverse("core:audit_list"), filters, r'href="/audit/(\d+)/"')
+    assert on_the_page == ids_in_api(client, "/api/v1/audit", filters)
     assert on_the_page

@@ -1,12 +1,11 @@
 """The directory's pages and `GET /api/v1/partners/bodies` and `/contacts` read through one
 selector each: the same filters give the same records to the same user."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from liaison.core.tests.factories import CountryFactory, PartnerBodyFactory
+from liaison.core.tests.read_path import ids_in_api, ids_on_page
 from liaison.partners.choices import PartnerKind
 from liaison.partners.models import Contact
 
@@ -15,18 +14,6 @@ pytestmark = pytest.mark.django_db
 # The page's status and the API's flag that asks for the same records.
 BODY_STATUS = {"": {"active": "true"}, "inactive": {"active": "false"}, "all": {}}
 CONTACT_STATUS = {"": {"current": "true"}, "former": {"current": "false"}, "all": {}}
-
-
-def linked(client, url: str, params: dict, pattern: str) -> set[int]:
-    response = client.get(url, params)
-    assert response.status_code == 200
-    return {int(pk) for pk in re.findall(pattern, response.content.decode())}
-
-
-def from_api(client, url: str, params: dict) -> set[int]:
-    response = client.get(url, {**params, "limit": 100})
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["items"]}
 
 
 @pytest.fixture
@@ -59,13 +46,13 @@ def test_the_bodies_page_and_the_api_give_the_same_bodies(
     directory, personas, client_for, filters, status, who
 ):
     client = client_for(getattr(personas, who))
-    on_the_page = linked(
+    on_the_page = ids_on_page(
         client,
         reverse("partners:body_list"),
         {**filters, "status": status},
         r'href="/partners/(\d+)/"',
     )
-    assert on_the_page == from_api(
+    assert on_the_page == ids_in_api(
         client, "/api/v1/partners/bodies", {**filters, **BODY_STATUS[status]}
     )
     if who == "partner":  # a partner liaison sees only their own agency
@@ -78,13 +65,13 @@ def test_the_contacts_page_and_the_api_give_the_same_contacts(
     directory, personas, client_for, filters, status
 ):
     client = client_for(personas.ico)
-    on_the_page = linked(
+    on_the_page = ids_on_page(
         client,
         reverse("partners:contact_list"),
         {**filters, "status": status},
         r'href="/partners/contacts/(\d+)/"',
     )
-    in_the_api = from_api(
+    in_the_api = ids_in_api(
         client, "/api/v1/partners/contacts", {**filters, **CONTACT_STATUS[status]}
     )
     assert on_the_page == in_the_api
