@@ -10,6 +10,7 @@ from django import template
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from liaison.agreements.models import agreement_reference
 
@@ -38,14 +39,15 @@ def case_rows(cases: list[CaseRow], personal: bool) -> dict:
     """The `<tr>` of each case (`selectors.CaseRow`), or one row saying none matched."""
     case_url = _url_maker("cases:detail")
     agreement_url = _url_maker("agreements:detail")
+    language = get_language()
     return {
-        "rows": [_row(case, case_url, agreement_url) for case in cases],
+        "rows": [_row(case, case_url, agreement_url, language) for case in cases],
         "personal": personal,
         "illustrative": _illustrative_badge() if cases else "",
     }
 
 
-def _row(case: CaseRow, case_url: Callable, agreement_url: Callable) -> dict:
+def _row(case: CaseRow, case_url: Callable, agreement_url: Callable, language: str | None) -> dict:
     agreement = case.agreement_id
     return {
         # Numbers as text: the template would pass each through the locale's number format.
@@ -55,9 +57,9 @@ def _row(case: CaseRow, case_url: Callable, agreement_url: Callable) -> dict:
         "reference": case.reference,
         "title": case.title,
         "is_illustrative": case.is_illustrative,
-        "status_badge": status_badge_for(case.status),
-        "priority_badge": priority_badge_for(case.priority),
-        "overdue": ", ".join(str(step) for step in case.overdue),
+        "status_badge": status_badge_for(case.status, language),
+        "priority_badge": priority_badge_for(case.priority, language),
+        "overdue": ", ".join(map(str, case.overdue)) if case.overdue else "",
         "country": case.country,
         "where": case.where,
         "reported": case.reported,
