@@ -1,6 +1,6 @@
 """A case's status and priority badges, drawn from their templates (cases/case/*_badge.html)
 once per status (or priority) and language, then kept: the case list shows a hundred of
-them, and a badge through its template costs as much as the rest of its row."""
+them, which drawn each time would cost as much as the rows around them."""
 
 import functools
 
