@@ -2,8 +2,10 @@
 engine (its cached loader), without Django's form renderer. Django's select draws each
 <option> through includes of its own, about a tenth of a millisecond apiece: a case page
 holds several country lists of 249 options and the case list a dozen filters on every
-request. Here an option is drawn from its template once per value, label and state, then
-kept; an input is one template with its attributes included."""
+request. So what a form draws again and again is drawn from its template once and kept:
+each option (per value, label and state), each set of attributes, each empty input and
+each select (per options drawn). An input holding a value is drawn each time: what
+someone typed is never kept."""
 
 import copy
 import functools
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.template.loader import get_template
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:  # the mixins are only ever mixed into these
@@ -20,16 +23,53 @@ else:
     _SelectBase = _WidgetBase = object
 
 
+def _draw(template_name: str, context: dict) -> SafeString:
+    # A template's output is escaped already: marked, it says so to the type checker too.
+    return mark_safe(get_template(template_name).render(context))
+
+
 @functools.lru_cache(maxsize=8192, typed=True)  # typed: a SafeString label is not escaped
 def _option(value: str, label: str, selected: bool) -> SafeString:
-    # Kept: the same 249 countries are offered on every case page and list. A label comes
-    # as text in the active language (a lazy one made str), so each language has its own.
-    # A template's output is escaped already: marked, it says so to the type checker too.
-    return mark_safe(
-        get_template("widgets/option.html").render(
-            {"value": value, "label": label, "selected": selected}
-        )
+    # The same 249 countries are offered on every case page and list. A label comes as
+    # text in the active language (a lazy one made str), so each language has its own.
+    return _draw("widgets/option.html", {"value": value, "label": label, "selected": selected})
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """The attributes as widgets/attrs.html draws them. Kept per set: they come from the
+    form's definition (class, id, maxlength, required, aria-describedby …), never from what
+    someone typed, so a process sees few sets."""
+    items = tuple(
+        # The type is part of the key: True == 1, but one is drawn bare and one as "1". A
+        # lazy text is keyed as the text of the active language.
+        (name, type(value), str(value) if isinstance(value, Promise) else value)
+        for name, value in attrs.items()
     )
+    try:
+        return _kept_attributes(items)
+    except TypeError:  # an unhashable value (a list): drawn each time
+        return _draw("widgets/attrs.html", {"attrs": attrs})
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept_attributes(items: tuple) -> SafeString:
+    return _draw("widgets/attrs.html", {"attrs": {name: value for name, _type, value in items}})
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept_empty(template_name: str, widget: tuple, attributes: SafeString) -> SafeString:
+    return _draw(template_name, {"widget": dict(widget), "attributes": attributes})
+
+
+# A country list is some 15 kB: a few hundred of them at most.
+@functools.lru_cache(maxsize=256)
+def _kept_select(name: str, attributes: SafeString, groups: tuple) -> SafeString:
+    drawn = [
+        # Each option is its template's output, already escaped: joined, they stay safe.
+        (label, mark_safe("".join(options)))
+        for label, options in groups
+    ]
+    return _draw("widgets/select.html", {"name": name, "attributes": attributes, "groups": drawn})
 
 
 class FastSelectMixin(_SelectBase):
@@ -40,22 +80,19 @@ class FastSelectMixin(_SelectBase):
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True
-        return mark_safe(
-            get_template("widgets/select.html").render(
-                {"name": name, "attrs": attrs, "groups": self._groups(value)}
-            )
-        )
+        # The options are the kept strings of _option: the key hashes quickly.
+        return _kept_select(name, _attributes(attrs), self._groups(value))
 
-    def _groups(self, value) -> list[tuple[str | None, SafeString]]:
+    def _groups(self, value) -> tuple[tuple[str | None, tuple[SafeString, ...]], ...]:
         """(optgroup label, its options drawn) in order; options outside any group are
         gathered under None, so the template loops over groups, not over options."""
         chosen = set(self.format_value(value))
-        groups: list[tuple[str | None, list[str]]] = []
+        groups: list[tuple[str | None, list[SafeString]]] = []
         has_selected = False
         for group_value, group_label in self.choices:
             grouped = isinstance(group_label, list | tuple)
             if grouped or not groups or groups[-1][0] is not None:
-                groups.append((group_value if grouped else None, []))
+                groups.append((str(group_value) if grouped else None, []))
             options = (
                 group_label
                 if grouped
@@ -67,8 +104,7 @@ class FastSelectMixin(_SelectBase):
                 has_selected |= selected
                 text_label = label if isinstance(label, str) else str(label)
                 groups[-1][1].append(_option(text, text_label, selected))
-        # Each option is its template's output, already escaped: joined, they stay safe.
-        return [(label, mark_safe("".join(options))) for label, options in groups]
+        return tuple((label, tuple(options)) for label, options in groups)
 
 
 class FastSelect(FastSelectMixin, forms.Select):
@@ -86,8 +122,12 @@ class FastInputMixin(_WidgetBase):
     fast_template = "widgets/input.html"
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        context = self.get_context(name, value, attrs)
-        return mark_safe(get_template(self.fast_template).render(context))
+        widget = self.get_context(name, value, attrs)["widget"]
+        attributes = _attributes(widget["attrs"])
+        if widget["value"] in (None, ""):
+            drawn = (("type", widget.get("type")), ("name", name), ("value", widget["value"]))
+            return _kept_empty(self.fast_template, drawn, attributes)
+        return _draw(self.fast_template, {"widget": widget, "attributes": attributes})
 
 
 class FastTextareaMixin(FastInputMixin):

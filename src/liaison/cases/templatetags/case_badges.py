@@ -1,6 +1,6 @@
 """A case's status and priority badges, drawn from their templates (cases/case/*_badge.html)
 once per status (or priority) and language, then kept: the case list shows a hundred of
-them, and a badge through its template costs as much as the rest of its row."""
+them, which drawn each time would cost as much as the rows around them."""
 
 import functools
 
@@ -31,12 +31,13 @@ def priority_badge(case: Case | CaseRow) -> SafeString:
     return priority_badge_for(case.priority)
 
 
-def status_badge_for(status: str) -> SafeString:
-    return _status_badge(status, get_language())
+def status_badge_for(status: str, language: str | None = None) -> SafeString:
+    """`language`: the active one, when the caller has already asked for it."""
+    return _status_badge(status, language or get_language())
 
 
-def priority_badge_for(priority: str) -> SafeString:
-    return _priority_badge(priority, get_language())
+def priority_badge_for(priority: str, language: str | None = None) -> SafeString:
+    return _priority_badge(priority, language or get_language())
 
 
 # `language` keys the cache: the label is translated into the active language, which it is.

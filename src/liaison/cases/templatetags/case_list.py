@@ -10,6 +10,7 @@ from django import template
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from liaison.agreements.models import agreement_reference
 
@@ -29,23 +30,30 @@ def _url_maker(name: str) -> Callable[[int], str]:
 
 
 def _illustrative_badge() -> SafeString:
-    # Drawn once per page: on the benchmark's pages every row carries it.
+    # Drawn once per page: on the demo's and the benchmark's pages every row carries it.
     return get_template("illustrative_badge.html").render({"record": {"is_illustrative": True}})
 
 
 @register.inclusion_tag("cases/case/rows.html")
 def case_rows(cases: list[CaseRow], personal: bool) -> dict:
     """The `<tr>` of each case (`selectors.CaseRow`), or one row saying none matched."""
-    case_url = _url_maker("cases:detail")
-    agreement_url = _url_maker("agreements:detail")
-    return {
-        "rows": [_row(case, case_url, agreement_url) for case in cases],
-        "personal": personal,
+    page = {
+        "case_url": _url_maker("cases:detail"),
+        "agreement_url": _url_maker("agreements:detail"),
+        "language": get_language(),
         "illustrative": _illustrative_badge() if cases else "",
     }
+    return {"rows": [_row(case, **page) for case in cases], "personal": personal}
 
 
-def _row(case: CaseRow, case_url: Callable, agreement_url: Callable) -> dict:
+def _row(
+    case: CaseRow,
+    *,
+    case_url: Callable[[int], str],
+    agreement_url: Callable[[int], str],
+    language: str | None,
+    illustrative: SafeString | str,
+) -> dict:
     agreement = case.agreement_id
     return {
         # Numbers as text: the template would pass each through the locale's number format.
@@ -54,14 +62,14 @@ def _row(case: CaseRow, case_url: Callable, agreement_url: Callable) -> dict:
         "urgent": case.priority == Priority.URGENT,
         "reference": case.reference,
         "title": case.title,
-        "is_illustrative": case.is_illustrative,
-        "status_badge": status_badge_for(case.status),
-        "priority_badge": priority_badge_for(case.priority),
-        "overdue": ", ".join(str(step) for step in case.overdue),
+        "illustrative": illustrative if case.is_illustrative else "",
+        "status_badge": status_badge_for(case.status, language),
+        "priority_badge": priority_badge_for(case.priority, language),
+        "overdue": ", ".join(map(str, case.overdue)) if case.overdue else "",
         "country": case.country,
-        "where": case.where,
+        "where": case.where or "—",
         "reported": case.reported,
-        "post": case.post,
+        "post": case.post or "—",
         "victims": str(case.victim_count),
         "victim_names": case.victim_names,
         "agreement": agreement_reference(agreement) if agreement else "",

@@ -315,3 +315,13 @@ def _query_plan(queryset) -> str:
 def test_only_a_plain_word_is_written_into_the_sql():
     with pytest.raises(ValueError):
         Literal("closed' OR '1'='1")
+
+
+def test_a_search_that_matches_nothing_says_so_in_the_readers_language(
+    client_for, personas, open_case
+):
+    personas.ico.language = "ko"
+    personas.ico.save(update_fields=["language"])
+    response = client_for(personas.ico).get(reverse("cases:list"), {"q": "nobody by that name"})
+    assert response.context["listing"].total == 0
+    assert "일치하는 사건이 없습니다." in response.content.decode()
