@@ -1,11 +1,13 @@
 """One case's page, its printable summary, passports and documents: who may see what,
 who is refused, and what is recorded in the audit trail."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from liaison.cases.services import timeline
+from liaison.cases.services import people, timeline
 from liaison.core.choices import AuditAction
 from liaison.core.models import AuditEvent
 
@@ -199,6 +201,27 @@ def test_the_summary_is_a_printable_page_without_navigation(client_for, personas
     assert "@media print" in text and "navbar" not in text
     assert "김민준" in text and "Confinement in Sihanoukville" in text
     assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="cases.case").exists()
+
+
+def test_the_summary_names_the_suspect_of_a_red_notice_and_the_victim_of_a_yellow_one(
+    client_for, personas, open_case
+):
+    officer = personas.overseas
+    suspect = people.suspect_add(actor=officer, case=open_case, data={"name_latin": "WANG Lei"})
+    victim = open_case.victims.get()
+    for colour, person in (("red", {"suspect": suspect}), ("yellow", {"victim": victim})):
+        people.notice_record(
+            actor=officer,
+            case=open_case,
+            colour=colour,
+            status="requested",
+            requested_on=datetime.date(2026, 3, 2),
+            **person,
+        )
+    response = client_for(officer).get(reverse("cases:summary", args=[open_case.pk]))
+    assert response.status_code == 200
+    notices = response.content.decode().split("INTERPOL")[1]
+    assert suspect.display_name in notices and victim.display_name in notices
 
 
 def test_the_navigation_offers_cases_to_those_who_see_them(client_for, personas):
