@@ -21,7 +21,6 @@ TARGETS = {
     "dashboard_cached": 500,
     "dashboard_post": 500,
 }
-MAX_RATIO = 3.0
 # Not a page of the product: a signed-in request that does nothing, measured as a page is.
 # Its ratio is the framework's own (session, user, middleware) and no page can go below it.
 REFERENCE = "signed_in_empty"
@@ -64,9 +63,10 @@ class Figure:
             return self.status
         if self.name == REFERENCE:
             return "reference"
-        fast = self.target is None or self.p95 <= self.target
-        lean = self.ratio is None or self.ratio <= MAX_RATIO
-        return "ok" if fast and lean else ("SLOW" if not fast else "OVER 3x FLOOR")
+        # Judged by the absolute target alone: the ratio to the SQL floor is shown to tell
+        # where the time goes, no longer judged (issue 12 withdrew the 3x target, as the
+        # framework's own signed-in request is already near 4x its two SELECTs).
+        return "ok" if self.target is None or self.p95 <= self.target else "SLOW"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -140,8 +140,7 @@ def measure_page(
     figure.p50, figure.p95 = (round(percentile(page, f), 1) for f in (0.5, 0.95))
     figure.floor_p50, figure.floor_p95 = (round(percentile(floor, f), 1) for f in (0.5, 0.95))
     figure.slowest_ms, figure.slowest_sql = round(slowest[0], 1), slowest[1]
-    # A page over its target shows the plan of its slowest query; one only over 3x its floor
-    # spends its time outside SQL, where a plan says nothing.
+    # A page over its target shows the plan of its slowest query.
     if figure.verdict == "SLOW" and figure.slowest_sql:
         figure.explain = explain(figure.slowest_sql)
     return figure
