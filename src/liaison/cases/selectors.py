@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 
 from liaison.agreements.models import Agreement
-from liaison.core.listing import Column
+from liaison.core.listing import Column, days_between
 from liaison.core.models import SavedFilter, User
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import PartnerBody
@@ -147,11 +147,6 @@ def _reverse(ordering):
     return ordering.copy().reverse_ordering()
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day` in the reader's zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def case_filter(
     queryset: QuerySet, data: dict, *, now: datetime.datetime | None = None
 ) -> QuerySet:
@@ -180,12 +175,9 @@ def case_filter(
         queryset = queryset.filter(has_category("categories", data["category"]))
     if data.get("overdue"):
         queryset = queryset.filter(targets.overdue_condition(now))
-    if data.get("reported_from"):
-        queryset = queryset.filter(first_reported_at__gte=_start_of(data["reported_from"]))
-    if data.get("reported_to"):
-        end = _start_of(data["reported_to"] + datetime.timedelta(days=1))
-        queryset = queryset.filter(first_reported_at__lt=end)
-    return queryset
+    return days_between(
+        queryset, "first_reported_at", data.get("reported_from"), data.get("reported_to")
+    )
 
 
 # What the export reads; a field read but not loaded would cost a query per row

@@ -5,6 +5,7 @@ export both come from that description."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -106,6 +107,23 @@ class ListFilterForm(forms.Form):
 
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
     sort = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+
+
+def days_between(
+    queryset: QuerySet, field: str, first: datetime.date | None, last: datetime.date | None
+) -> QuerySet:
+    """The records whose `field` falls on `first` or after and on `last` or before, each day
+    bounded at midnight in the reader's time zone: the one date rule of every list, page
+    or API."""
+    if first:
+        queryset = queryset.filter(**{f"{field}__gte": _midnight(first)})
+    if last:
+        queryset = queryset.filter(**{f"{field}__lt": _midnight(last + datetime.timedelta(days=1))})
+    return queryset
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def cleaned_filters(form_class: type[forms.Form], params: dict, **form_kwargs) -> dict:

@@ -3,13 +3,10 @@ trail, the institution tree."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .listing import Column, search
+from .listing import Column, days_between, search
 from .models import Institution
 
 USER_COLUMNS = [
@@ -65,16 +62,7 @@ def audit_filter(queryset: QuerySet, data: dict) -> QuerySet:
         queryset = queryset.filter(object_id=data["object_id"])
     if data.get("actor"):
         queryset = queryset.filter(actor_label=data["actor"])
-    zone = timezone.get_current_timezone()
-    if data.get("date_from"):
-        start = datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=zone)
-        queryset = queryset.filter(at__gte=start)
-    if data.get("date_to"):
-        end = datetime.datetime.combine(
-            data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-        )
-        queryset = queryset.filter(at__lt=end)
-    return queryset
+    return days_between(queryset, "at", data.get("date_from"), data.get("date_to"))
 
 
 def institution_tree() -> list[tuple[Institution, int]]:
