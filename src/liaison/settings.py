@@ -217,6 +217,47 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Background jobs (core.jobs): Huey's queue on Redis when LIAISON_REDIS_URL is set, else
+# on a SQLite file in var/ (the embedded default: nothing to set up). Each test worker of
+# pytest-xdist gets a queue and a cache of its own.
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+LIAISON_REDIS_URL = env_str("LIAISON_REDIS_URL")
+LIAISON_QUEUE_URL = env_str(
+    "LIAISON_QUEUE_URL", LIAISON_REDIS_URL or f"sqlite:///{VAR_DIR / 'queue.sqlite3'}"
+)
+LIAISON_QUEUE_NAME = env_str("LIAISON_QUEUE_NAME", "liaison") + _TEST_WORKER
+LIAISON_JOB_HEARTBEAT_SECONDS = env_int("LIAISON_JOB_HEARTBEAT_SECONDS", 10)
+# A running job with no heartbeat for this long is taken for lost and queued again.
+LIAISON_JOB_LOST_AFTER_SECONDS = env_int("LIAISON_JOB_LOST_AFTER_SECONDS", 120)
+LIAISON_JOB_RETRY_DELAY_SECONDS = env_int("LIAISON_JOB_RETRY_DELAY_SECONDS", 30)
+LIAISON_JOB_KEEP_DAYS = env_int("LIAISON_JOB_KEEP_DAYS", 30)
+# Past these sizes an import or an export leaves the request and runs as a job.
+LIAISON_IMPORT_INLINE_ROWS = env_int("LIAISON_IMPORT_INLINE_ROWS", 500)
+LIAISON_EXPORT_INLINE_ROWS = env_int("LIAISON_EXPORT_INLINE_ROWS", 5000)
+# The daily reminders (agreements), at this local time (TIME_ZONE).
+LIAISON_REMINDERS_AT = env_str("LIAISON_REMINDERS_AT", "06:00")
+
+# The cache is shared by every process and node: Redis when configured, else files in
+# var/ (every process on this machine sees them). Nothing is kept per process that a
+# change on another node could make wrong.
+if env_str("LIAISON_CACHE_URL", LIAISON_REDIS_URL):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("LIAISON_CACHE_URL", LIAISON_REDIS_URL),
+            "KEY_PREFIX": "liaison" + _TEST_WORKER,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / (_TEST_WORKER or "default")),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Uploads larger than this are refused with 413 before anything is written.
 LIAISON_MAX_UPLOAD_BYTES = env_int("LIAISON_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LIAISON_MAX_UPLOAD_BYTES

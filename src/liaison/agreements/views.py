@@ -72,6 +72,7 @@ def agreement_import(request: HttpRequest) -> HttpResponse:
         success_message=_("%(n)s agreements are imported."),
         success_url=reverse("agreements:list"),
         report_url_name="agreements:import_report",
+        job_kind="agreements.import",
         context={
             **NAV,
             "columns": IMPORT_COLUMNS,

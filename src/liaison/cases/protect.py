@@ -16,7 +16,6 @@ import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -61,8 +60,14 @@ def write_ring(ring: dict, path: Path | None = None) -> None:
     os.replace(temporary, path)
 
 
-@lru_cache(maxsize=1)
+# The ring as last read, with the file's (mtime, size, inode) when read: every process
+# re-reads the file when it changes, so a rotation made by the worker or on another node
+# is used here from the next call, without a restart.
+_ring_cache: tuple[tuple[int, int, int], KeyRing] | None = None
+
+
 def key_ring() -> KeyRing:
+    global _ring_cache
     path = key_file()
     if not path.exists():
         if settings.PRODUCTION:
@@ -71,12 +76,19 @@ def key_ring() -> KeyRing:
                 "create it with `liaison rotate-keys --create`."
             )
         write_ring(new_key_entry({"keys": {}, "hash_keys": {}}, "k1"), path)
+    stat = path.stat()
+    signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if _ring_cache is not None and _ring_cache[0] == signature:
+        return _ring_cache[1]
     data = json.loads(path.read_text())
-    return KeyRing(current=data["current"], keys=data["keys"], hash_keys=data["hash_keys"])
+    ring = KeyRing(current=data["current"], keys=data["keys"], hash_keys=data["hash_keys"])
+    _ring_cache = (signature, ring)
+    return ring
 
 
 def reload_keys() -> None:
-    key_ring.cache_clear()
+    global _ring_cache
+    _ring_cache = None
 
 
 def normalise_document_number(value: str) -> str:

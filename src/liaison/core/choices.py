@@ -43,3 +43,15 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATE = "token_create", _("API token created")
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
     ACCESS_DENIED = "access_denied", _("Access refused")
+
+
+class JobState(models.TextChoices):
+    """Where a background job stands (core.jobs). A job is active until it is done,
+    failed or cancelled; a retrying job waits for its next attempt."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    RETRYING = "retrying", _("Waiting to retry")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .jobs import label_of
+from .models import User
 from .permissions import Perm, can
+from .selectors import unseen_finished_jobs
 
 # The domains in the navigation bar: key, label, view, icon, and the permission to open it.
 NAVIGATION = (
@@ -21,6 +24,7 @@ NAVIGATION = (
     ),
     ("users", _("Users"), "core:user_list", "people", Perm.MANAGE_USERS),
     ("audit", _("Audit trail"), "core:audit_list", "journal-check", Perm.VIEW_AUDIT),
+    ("jobs", _("Jobs"), "core:job_list", "hourglass-split", Perm.MANAGE_JOBS),
 )
 
 
@@ -57,6 +61,11 @@ def liaison(request):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
     return {
+        "finished_jobs": (
+            [(job, label_of(job)) for job in unseen_finished_jobs(user)]
+            if isinstance(user, User)
+            else []
+        ),
         "agency_name": settings.LIAISON_AGENCY_NAME,
         "nav_items": navigation(user) if authenticated else [],
         "perms_of_user": PermissionsOf(user),

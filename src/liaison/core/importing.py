@@ -13,9 +13,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from . import jobs
 
 MAX_IMPORT_ROWS = 20_000
 _CSV_ENCODINGS = ("utf-8-sig", "cp949")  # cp949: what Korean spreadsheet programs save
@@ -51,7 +53,7 @@ class ImportResult:
         return buffer.getvalue()
 
 
-def read_table(upload: UploadedFile) -> list[dict[str, str]]:
+def read_table(upload: File) -> list[dict[str, str]]:
     """Rows of a CSV or XLSX upload as dicts keyed by the lower-cased header."""
     if upload.size is not None and upload.size > settings.LIAISON_MAX_UPLOAD_BYTES:
         raise ImportFileError(_("The file is larger than the upload limit."))
@@ -114,7 +116,9 @@ def run_import(
     transaction only if every row is valid. A failure while saving rolls back every row."""
     result = ImportResult(rows=len(table))
     cleaned_rows = []
+    total = len(table)
     for number, values in enumerate(table, start=2):
+        jobs.progress(number - 2, 2 * total, _("Checking the rows"))
         form = row_form(data=values, **(form_kwargs or {}))
         if form.is_valid():
             cleaned_rows.append((number, form.cleaned_data))
@@ -130,7 +134,8 @@ def run_import(
         return result
     try:
         with transaction.atomic():
-            for number, data in cleaned_rows:
+            for written, (number, data) in enumerate(cleaned_rows):
+                jobs.progress(total + written, 2 * total, _("Writing the rows"))
                 try:
                     save_row(data)
                 except ValidationError as exc:

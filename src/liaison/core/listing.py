@@ -14,21 +14,27 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit
+from . import audit, jobs
 from .choices import AuditAction
 from .formstyle import bootstrapify
-from .permissions import Perm, require
+from .permissions import Perm, require, signed_in_user
 
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_ROW_LIMIT = 100_000
+ROWS_HEADER = "X-Exported-Rows"
 # Spreadsheet programs run cells that start like a formula; such text is exported quoted.
 # A plain number or phone number (+855 23 720 000) cannot call anything and stays as is.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -263,9 +269,16 @@ def export_audited(
     fmt: str,
     filename: str,
     perm=None,
+    may_queue: bool = True,
 ) -> HttpResponse:
-    """Exports what the list shows, after checking the right to export, and records it."""
+    """Exports what the list shows, after checking the right to export, and records it.
+
+    Past `LIAISON_EXPORT_INLINE_ROWS` rows the export leaves the request: a job renders
+    the same list, as the same person, and its result carries the file. `may_queue` is
+    False when the query holds what must not be stored (an exact passport number)."""
     require(request.user, perm or Perm.EXPORT_DATA)
+    if may_queue and jobs.current_run() is None and _large(queryset):
+        return _queue_export(request, filename)
     rows = list(queryset[:EXPORT_ROW_LIMIT])
     audit.record(
         AuditAction.EXPORT,
@@ -275,4 +288,56 @@ def export_audited(
         reason="filters: "
         + ("&".join(f"{k}={v}" for k, v in request.GET.items() if k != "export") or "none"),
     )
-    return export_response(rows, columns, fmt=fmt, filename=filename)
+    response = export_response(rows, columns, fmt=fmt, filename=filename)
+    response[ROWS_HEADER] = str(len(rows))  # for the export job's summary
+    return response
+
+
+def _large(queryset: QuerySet) -> bool:
+    limit = settings.LIAISON_EXPORT_INLINE_ROWS
+    return queryset.order_by()[: limit + 1].count() > limit
+
+
+def _queue_export(request: HttpRequest, filename: str) -> HttpResponse:
+    with transaction.atomic():
+        job = jobs.enqueue(
+            "core.export",
+            requested_by=signed_in_user(request),
+            params={"path": request.path, "query": request.GET.urlencode(), "list": filename},
+        )
+    messages.info(
+        request,
+        _("The export is large: it is made in the background, and this page offers it when ready."),
+    )
+    return redirect("core:job_detail", pk=job.pk)
+
+
+@jobs.kind("core.export", label=gettext_lazy("Export of a list"), max_attempts=2)
+def export_list(run: jobs.JobRun, *, path: str, query: str, list: str) -> jobs.JobOutcome:
+    """Renders the list's own export view as the person who asked, with their filters and
+    rights as they are now; its file becomes the job's."""
+    if run.requester is None or not run.requester.is_active:
+        raise jobs.JobRefused(_("An export needs the person who asked for it."))
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.GET = QueryDict(query)
+    request.user = run.requester
+    request.META = {"SERVER_NAME": "liaison-worker", "SERVER_PORT": "443"}
+    try:
+        match = resolve(path)
+    except Resolver404:
+        raise jobs.JobRefused(_("This list no longer exists.")) from None
+    response = match.func(request, *match.args, **match.kwargs)
+    disposition = response.get("Content-Disposition", "")
+    name = re.search(r'filename="([^"]+)"', disposition)
+    if response.status_code != 200 or name is None:
+        raise jobs.JobRefused(
+            _("The export could not be made (answer %(code)s).") % {"code": response.status_code}
+        )
+    rows = int(response.get(ROWS_HEADER, 0))
+    return jobs.JobOutcome(
+        summary=_("%(n)s rows of the list are exported.") % {"n": f"{rows:,}"},
+        data={"rows": rows, "list": list},
+        file=(name.group(1), response.content),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar, Self
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AuditAction, InstitutionKind, Role
+from .choices import AuditAction, InstitutionKind, JobState, Role
 
 
 class IllustrativeMixin(models.Model):
@@ -260,3 +261,75 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Job(models.Model):
+    """One piece of background work (core.jobs): an import, an export, a key rotation, a
+    recount, a scheduled run. The row is what people see (progress, result, error); the
+    queue only carries its id."""
+
+    ACTIVE = (JobState.QUEUED, JobState.RUNNING, JobState.RETRYING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=80)
+    params = models.JSONField(default=dict, blank=True)
+    # None: started by the scheduler, not by a person.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=JobState.choices, default=JobState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=3)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # What the requester is told: the result, or why it failed, in their words.
+    summary = models.TextField(_("result"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # The traceback, for administrators only.
+    error_detail = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    # A file the job made (an export, an import's row-by-row report), in the storage.
+    result_file = models.CharField(max_length=300, blank=True)
+    result_file_name = models.CharField(max_length=200, blank=True)
+    # When the requester was shown the result; until then the page carries a message.
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="job_state_idx"),
+            models.Index(fields=["requested_by", "seen_at"], name="job_unseen_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+    @property
+    def active(self) -> bool:
+        return self.state in self.ACTIVE
+
+
+class PeriodicRun(models.Model):
+    """The claim of one occurrence of a periodic job ("reminders" on 2026-12-02): the
+    unique pair is the lock that lets only one of several schedulers run it."""
+
+    name = models.CharField(max_length=80)
+    slot = models.CharField(max_length=40)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL)
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.slot}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .audit import record
 from .choices import AuditAction, Role
+from .models import User
 
 
 class Perm(StrEnum):
@@ -33,6 +34,8 @@ class Perm(StrEnum):
     MANAGE_CASE_SETTINGS = "cases.settings"  # posts and response-time targets
     # Undo what the workflow never undoes, such as a death recorded by mistake; audited.
     CORRECT_CASE_RECORDS = "cases.correct"
+    # Everyone's background jobs: failed ones, their errors, retries, maintenance runs.
+    MANAGE_JOBS = "core.manage_jobs"
 
 
 _STAFF_BASICS = {Perm.VIEW_DIRECTORY, Perm.VIEW_INSTITUTIONS, Perm.USE_API_TOKENS}
@@ -86,6 +89,14 @@ def require(user, perm: Perm) -> None:
 def refuse(user, *, what: str):
     record(AuditAction.ACCESS_DENIED, actor=user, object_type=what, reason="permission")
     raise PermissionDenied(_("Your role does not allow this."))
+
+
+def signed_in_user(request) -> User:
+    """The request's user, known to be signed in (every view but sign-in requires it)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def permissions_of(user) -> list[str]:

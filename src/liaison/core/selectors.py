@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .listing import Column, days_between, search
-from .models import Institution
+from .models import Institution, Job, User
+from .permissions import Perm, can
 
 USER_COLUMNS = [
     Column("username", _("Username"), sort="username"),
@@ -80,3 +81,22 @@ def institution_tree() -> list[tuple[Institution, int]]:
 
     walk(None, 0)
     return ordered
+
+
+def jobs_visible_to(user: User, *, state: str | None = None) -> QuerySet[Job]:
+    """A person's own jobs; every job for those who manage them."""
+    queryset = Job.objects.select_related("requested_by").order_by("-created_at")
+    if not can(user, Perm.MANAGE_JOBS):
+        queryset = queryset.filter(requested_by=user)
+    if state:
+        queryset = queryset.filter(state=state)
+    return queryset
+
+
+def unseen_finished_jobs(user: User) -> list[Job]:
+    """The jobs of this person that ended since they last looked: the page's messages."""
+    return list(
+        Job.objects.filter(requested_by=user, seen_at=None, finished_at__isnull=False)
+        .exclude(state__in=Job.ACTIVE)
+        .order_by("-finished_at")[:5]
+    )

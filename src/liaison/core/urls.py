@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import job_views, views
 
 app_name = "core"
 
@@ -20,4 +20,11 @@ urlpatterns = [
     path("institutions/<int:pk>/edit/", views.institution_edit, name="institution_edit"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("jobs/", job_views.job_list, name="job_list"),
+    path("jobs/start/<str:kind>/", job_views.job_start, name="job_start"),
+    path("jobs/<uuid:pk>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/progress/", job_views.job_progress, name="job_progress"),
+    path("jobs/<uuid:pk>/cancel/", job_views.job_cancel, name="job_cancel"),
+    path("jobs/<uuid:pk>/retry/", job_views.job_retry, name="job_retry"),
+    path("jobs/<uuid:pk>/file/", job_views.job_file, name="job_file"),
 ]

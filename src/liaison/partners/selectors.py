@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.core.listing import Column, search
 from liaison.core.models import User
 from liaison.core.permissions import Perm, can
+from liaison.core.shared import SharedMemo
 
 from .choices import PartnerKind
 from .models import Contact, Country, PartnerBody
@@ -101,39 +102,29 @@ def get_contact_for_user(user: User, pk: int) -> Contact:
     return contact
 
 
-# Intake looks a country up for every report received. The ISO list changes only through
-# `countries_sync`, and every save or delete of a country empties this (apps.py).
-_countries_by_code: dict[str, Country] = {}
+# Intake looks a country up for every report received, and the case list offers every
+# country by name on every request. The ISO list changes only through `countries_sync`;
+# every save or delete of a country, on any node, empties these copies (apps.py).
+_countries = SharedMemo("countries")
 
 
 def country_by_code(code: str) -> Country | None:
     """The country with this ISO 3166-1 code (any case), or None; kept once found."""
     code = code.strip().upper()
-    found = _countries_by_code.get(code)
-    if found is None:
-        found = Country.objects.filter(code=code).first()
-        if found is not None:
-            _countries_by_code[code] = found
-    return found
-
-
-# The case list offers every country by name on every request (codes and names only).
-_country_names: dict[bool, list[tuple[str, str]]] = {}
+    return _countries.get(("code", code), lambda: Country.objects.filter(code=code).first())
 
 
 def country_names() -> list[tuple[str, str]]:
     """Every country as (code, name in the reader's language), in English name order."""
     korean = (get_language() or "").startswith("ko")
-    names = _country_names.get(korean)
-    if names is None:
-        names = list(Country.objects.values_list("code", "name_ko" if korean else "name_en"))
-        _country_names[korean] = names
-    return names
+    field = "name_ko" if korean else "name_en"
+    return _countries.get(
+        ("names", korean), lambda: list(Country.objects.values_list("code", field))
+    )
 
 
 def forget_countries(**_signal) -> None:
-    _countries_by_code.clear()
-    _country_names.clear()
+    _countries.forget()
 
 
 def get_country(code: str) -> Country:

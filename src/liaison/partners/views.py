@@ -160,6 +160,7 @@ def body_import(request: HttpRequest) -> HttpResponse:
         success_message=_("%(n)s partner bodies are imported."),
         success_url=reverse("partners:body_list"),
         report_url_name="partners:import_report",
+        job_kind="partners.import_bodies",
         context={**NAV, "columns": services.IMPORT_COLUMNS, "kinds": PartnerKind.values},
     )
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from liaison.cases import keys as rotate_keys
 from liaison.cases import protect
-from liaison.cases.management.commands import rotate_keys
 from liaison.cases.models import Case, Report, Victim
 from liaison.cases.services import search
 

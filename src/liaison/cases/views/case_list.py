@@ -72,12 +72,16 @@ def _total_text(total: int) -> str:
 
 
 def _export(request, queryset, columns, fmt):
-    """The export, audited; a passport number searched for is recorded masked."""
-    if request.GET.get("passport"):
+    """The export, audited; a passport number searched for is recorded masked, and never
+    kept in a job's parameters: that export is made at once."""
+    searched_passport = bool(request.GET.get("passport"))
+    if searched_passport:
         query = request.GET.copy()
         query["passport"] = protect.mask(protect.normalise_document_number(query["passport"]))
         request.GET = query
-    return export_audited(request, queryset, columns, fmt=fmt, filename="cases")
+    return export_audited(
+        request, queryset, columns, fmt=fmt, filename="cases", may_queue=not searched_passport
+    )
 
 
 def _saveable(query: QueryDict) -> str:

@@ -112,7 +112,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if fmt := wants_export(request):
         columns = forms.report_columns(personal=personal, export=True)
         queryset = queryset.select_related("post")
-        return export_audited(request, queryset, columns, fmt=fmt, filename="reports")
+        return export_audited(
+            request,
+            queryset,
+            columns,
+            fmt=fmt,
+            filename="reports",
+            may_queue=not request.GET.get("passport"),  # never kept in a job's parameters
+        )
     for report in listing.page:
         report.category_labels = [Category(code).label for code in report.categories]
     return render(
