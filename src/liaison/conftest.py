@@ -40,6 +40,15 @@ def _fast_password_hashing(settings, request):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache is shared (files per test worker, or Redis): each test starts with none of
+    what an earlier test kept there."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def institutions(db):
     hq = InstitutionFactory(
@@ -135,3 +144,4 @@ def client_for():
 
 
 from liaison.core.tests.browser import browser_page  # noqa: E402, F401 — the browser fixture
+from liaison.core.tests.queue import queue  # noqa: E402, F401 — the real queue, worked off here

@@ -148,13 +148,13 @@ def enqueue(
 
 def _send(job_id, *, retries: int) -> None:
     try:
-        _run_job.schedule(
-            args=(str(job_id),),
-            delay=0,
+        message = _run_job.s(
+            str(job_id),
             retries=max(retries, 0),
             retry_delay=settings.LIAISON_JOB_RETRY_DELAY_SECONDS,
             retry_backoff=2,
         )
+        huey.enqueue(message)
     except Exception as exc:  # the queue is down: say so on the job, where people look
         logger.exception("The job %s could not be queued", job_id)
         Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
@@ -583,11 +583,14 @@ def fire(name: str, now: datetime.datetime | None = None) -> Job | bool:
     return True
 
 
-def on_worker_start() -> None:
-    """Catches up what a stopped scheduler missed today (the daily reminders)."""
-    for entry in PERIODIC.values():
-        if entry.on_start:
-            fire(entry.name)
+def on_worker_start(*, scheduler: bool = True) -> None:
+    """Queues again at once the jobs a stopped worker lost (past the timeout), and, for a
+    scheduler, catches up what was missed today (the daily reminders)."""
+    reap_lost_jobs()
+    if scheduler:
+        for entry in PERIODIC.values():
+            if entry.on_start:
+                fire(entry.name)
 
 
 def queue_depth() -> int:

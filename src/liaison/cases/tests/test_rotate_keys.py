@@ -96,3 +96,31 @@ def test_retiring_first_re_encrypts_a_row_written_with_an_old_key(open_case):
     victim = Victim.objects.get()
     assert victim.passport_number() == NUMBER
     assert victim.passport_hash == protect.blind_index(NUMBER)
+
+
+def test_an_administrator_rotates_the_keys_as_a_job_and_search_keeps_working(
+    open_case, personas, client_for, queue, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from liaison.core.models import Job
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(personas.admin).post(
+            reverse("core:job_start", kwargs={"kind": "cases.rotate_keys"})
+        )
+    assert response.status_code == 302
+    queue.run_pending()
+    job = Job.objects.get(kind="cases.rotate_keys")
+    assert job.state == "done" and job.summary.startswith("Key k2 is current;")
+    assert Victim.objects.get().passport_hash == protect.blind_index(NUMBER, "k2")
+    assert found() == [open_case]
+
+
+def test_a_process_reads_the_key_file_again_once_another_process_changed_it(open_case):
+    assert protect.key_ring().current == "k1"
+    ring = json.loads(protect.key_file().read_text())
+    # Written by another process (the worker, another node): nothing tells this one.
+    protect.write_ring(protect.new_key_entry(ring, "k9"))
+    assert protect.key_ring().current == "k9"
+    assert protect.blind_index(NUMBER) == protect.blind_index(NUMBER, "k9")

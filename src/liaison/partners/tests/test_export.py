@@ -87,3 +87,43 @@ def test_contacts_export_for_the_commissioner_office(personas, directory, client
 def test_an_overseas_officer_sees_contacts_but_cannot_export_them(personas, directory, client_for):
     response = client_for(personas.overseas).get(reverse("partners:contact_list") + "?export=csv")
     assert response.status_code == 403
+
+
+def test_a_large_export_is_made_by_a_job_as_the_same_person_with_the_same_rows(
+    personas, directory, client_for, settings, queue, django_capture_on_commit_callbacks
+):
+    from liaison.core import jobs
+    from liaison.core.models import Job
+
+    inline = client_for(personas.analyst).get(f"{LIST}?country=KH&export=csv")
+    settings.LIAISON_EXPORT_INLINE_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(personas.analyst).get(f"{LIST}?country=KH&export=csv")
+    job = Job.objects.get(kind="core.export")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:job_detail", kwargs={"pk": job.pk})
+    queue.run_pending()
+    job.refresh_from_db()
+    assert job.state == "done" and job.summary == "2 rows of the list are exported."
+    assert job.result_file_name.startswith("partner-bodies-")
+    with jobs.open_file(job) as stored:
+        assert stored.read() == inline.content
+    exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=personas.analyst)
+    assert exports.count() == 2  # the one made at once and the one the job made
+
+
+def test_a_queued_export_is_refused_if_the_person_lost_the_right_meanwhile(
+    personas, directory, client_for, settings, queue, django_capture_on_commit_callbacks
+):
+    from liaison.core.choices import Role
+    from liaison.core.models import Job
+
+    settings.LIAISON_EXPORT_INLINE_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(personas.analyst).get(f"{LIST}?export=csv")
+    personas.analyst.role = Role.AUDITOR
+    personas.analyst.save()
+    queue.run_pending()
+    job = Job.objects.get(kind="core.export")
+    assert job.state == "failed" and job.error == "Your role does not allow this."
+    assert not job.result_file

@@ -162,3 +162,55 @@ def test_requester_cannot_import(personas, directory, client_for):
     response = client_for(personas.requester).post(URL, {"file": csv_file(*GOOD_ROWS)})
     assert response.status_code == 403
     assert not PartnerBody.objects.filter(abbreviation="PNP").exists()
+
+
+def test_a_large_file_is_imported_by_a_job_with_the_same_result(
+    personas, directory, client_for, settings, queue, django_capture_on_commit_callbacks
+):
+    from liaison.core.models import Job
+
+    settings.LIAISON_IMPORT_INLINE_ROWS = 2
+    before = PartnerBody.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(personas.ico).post(URL, {"file": csv_file(*GOOD_ROWS)})
+    job = Job.objects.get(kind="partners.import_bodies")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:job_detail", kwargs={"pk": job.pk})
+    assert PartnerBody.objects.count() == before  # nothing yet: the worker does it
+    queue.run_pending()
+    job.refresh_from_db()
+    assert (job.state, job.summary) == ("done", "3 partner bodies are imported.")
+    assert PartnerBody.objects.count() == before + 3
+    assert AuditEvent.objects.get(action=AuditAction.IMPORT).actor == personas.ico
+
+
+def test_a_large_file_with_a_bad_row_imports_nothing_and_the_job_carries_the_report(
+    personas, directory, client_for, settings, queue, django_capture_on_commit_callbacks
+):
+    from liaison.core import jobs
+    from liaison.core.models import Job
+
+    settings.LIAISON_IMPORT_INLINE_ROWS = 2
+    before = PartnerBody.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(personas.ico).post(
+            URL, {"file": csv_file(*GOOD_ROWS[:2], "spies,Shadow Agency,,,,KH,")}
+        )
+    queue.run_pending()
+    job = Job.objects.get(kind="partners.import_bodies")
+    assert job.state == "done" and job.summary.startswith("Nothing was imported: 1 problems")
+    assert PartnerBody.objects.count() == before
+    with jobs.open_file(job) as stored:
+        rows = list(csv.reader(io.StringIO(stored.read().decode("utf-8-sig"))))
+    assert rows[0] == ["row", "column", "problem"] and rows[1][:2] == ["4", "kind"]
+
+
+def test_a_large_broken_file_is_refused_on_the_page_before_any_job(
+    personas, directory, client_for, settings, queue
+):
+    from liaison.core.models import Job
+
+    settings.LIAISON_IMPORT_INLINE_ROWS = 0
+    upload = SimpleUploadedFile("partners.xlsx", b"\x7fELF\x02\x01\x01" + b"\x00" * 64)
+    response = client_for(personas.ico).post(URL, {"file": upload})
+    assert response.status_code == 400 and not Job.objects.exists()

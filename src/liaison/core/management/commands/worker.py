@@ -35,8 +35,7 @@ class Command(BaseCommand):
         if not scheduler_only and not 1 <= workers <= 64:
             raise CommandError("--workers is between 1 and 64.")
         logging.getLogger("huey").setLevel(logging.INFO)
-        if not no_scheduler:
-            jobs.on_worker_start()
+        jobs.on_worker_start(scheduler=not no_scheduler)
         consumer = Consumer(
             jobs.huey,
             workers=0 if scheduler_only else workers,
