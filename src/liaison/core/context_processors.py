@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .jobs import label_of
+from .jobs import has_unseen_results, label_of
 from .models import User
 from .permissions import Perm, can
 from .selectors import unseen_finished_jobs
@@ -63,7 +63,7 @@ def liaison(request):
     return {
         "finished_jobs": (
             [(job, label_of(job)) for job in unseen_finished_jobs(user)]
-            if isinstance(user, User)
+            if isinstance(user, User) and has_unseen_results(user)
             else []
         ),
         "agency_name": settings.LIAISON_AGENCY_NAME,

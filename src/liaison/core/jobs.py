@@ -331,6 +331,26 @@ def _end(job: Job, state: str, *, summary: str = "", error: str = "", error_deta
             "result_file_name",
         ]
     )
+    if job.requested_by_id and state != JobState.RETRYING:
+        transaction.on_commit(lambda: cache.set(_unseen_key(job.requested_by_id), True, None))
+
+
+def _unseen_key(user_id) -> str:
+    return f"jobs:unseen:{user_id}"
+
+
+def has_unseen_results(user: User) -> bool:
+    """Whether the person has job results they have not looked at: kept in the shared
+    cache, so that every page can ask without a query; worked out again when unknown."""
+    known = cache.get(_unseen_key(user.pk))
+    if known is None:
+        known = (
+            Job.objects.filter(requested_by=user, seen_at=None, finished_at__isnull=False)
+            .exclude(state__in=Job.ACTIVE)
+            .exists()
+        )
+        cache.set(_unseen_key(user.pk), known, None)
+    return bool(known)
 
 
 @contextmanager
@@ -440,6 +460,7 @@ def job_retry(*, actor: User, job: Job) -> Job:
 def job_seen(*, user: User, job: Job) -> None:
     if job.requested_by_id == user.pk and job.seen_at is None and not job.active:
         Job.objects.filter(pk=job.pk, seen_at=None).update(seen_at=timezone.now())
+        cache.delete(_unseen_key(user.pk))  # worked out again at the next page
 
 
 def progress_of(job: Job) -> dict:

@@ -295,7 +295,8 @@ def export_audited(
 
 def _large(queryset: QuerySet) -> bool:
     limit = settings.LIAISON_EXPORT_INLINE_ROWS
-    return queryset.order_by()[: limit + 1].count() > limit
+    past_the_limit = queryset.order_by().values_list("pk", flat=True)[limit : limit + 1]
+    return bool(list(past_the_limit))
 
 
 def _queue_export(request: HttpRequest, filename: str) -> HttpResponse:
