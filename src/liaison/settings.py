@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "liaison.core.middleware.RequestContextMiddleware",
+    # Outside every middleware that may write (sessions, sign-in, API tokens): it must see
+    # their writes to pin the browser to the primary (routing.py).
+    "liaison.core.middleware.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +151,65 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# --- Several machines: a read replica and a connection pool (PostgreSQL only) ---
+# DATABASE_REPLICA_URL names a hot standby of the primary. Only the dashboards, the analysis
+# pages and exports read it, and never within LIAISON_REPLICA_PIN_SECONDS (default 5) of
+# the browser's own last write: the lag allowed. Keep the standby's replay delay well under
+# it (watch `now() - pg_last_xact_replay_timestamp()` on the standby), or people may miss
+# their own changes on a dashboard once the window has passed (core/routing.py).
+DATABASE_ROUTERS = ["liaison.core.routing.PrimaryReplicaRouter"]
+LIAISON_REPLICA_PIN_SECONDS = env_int("LIAISON_REPLICA_PIN_SECONDS", 5)
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer costs a read of the primary (routing.read_on_replica),
+    # not a page that hangs; ?connect_timeout= in the URL overrides it.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Tests read the primary through the replica's alias: nothing to create for it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
+
+def db_pool_options(value: str | None) -> dict | None:
+    """LIAISON_DB_POOL: off when unset, "0" or "off"; "1" or "on" for 2 to 10 connections
+    per process; "MIN:MAX" to choose."""
+    if value is None or value.strip().lower() in {"0", "false", "no", "off"}:
+        return None
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        low, high = 2, 10
+    else:
+        try:
+            low, high = (int(part) for part in value.split(":"))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"LIAISON_DB_POOL is 1 or MIN:MAX (e.g. 2:10), not {value!r}"
+            ) from None
+        if not 0 <= low <= high or high < 1:
+            raise ImproperlyConfigured(f"LIAISON_DB_POOL {value!r}: 0 <= MIN <= MAX, MAX >= 1")
+    # timeout: how long a request waits for a free connection before it fails.
+    return {"min_size": low, "max_size": high, "timeout": env_int("LIAISON_DB_POOL_TIMEOUT", 10)}
+
+
+# LIAISON_DB_POOL keeps each process's connections open in psycopg's pool (Django 5.2): a
+# request borrows one and gives it back, instead of connecting anew or holding one per
+# thread. Django's pool replaces persistent connections, hence CONN_MAX_AGE 0. Size it per
+# process (gunicorn worker): MAX about its threads; all processes' MAX below the server's
+# max_connections. The embedded SQLite file has no server to pool connections to.
+_db_pool = db_pool_options(env_str("LIAISON_DB_POOL"))
+if _db_pool and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    for _database in DATABASES.values():
+        _database.setdefault("OPTIONS", {})["pool"] = dict(_db_pool)
+        _database["CONN_MAX_AGE"] = 0
+    if "replica" in DATABASES:
+        # A replica busy or away is worth a read of the primary (routing.py), not a wait.
+        _replica_options = DATABASES["replica"]["OPTIONS"]
+        _replica_options["pool"]["timeout"] = _replica_options["connect_timeout"]
+# --- end of several machines ---
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

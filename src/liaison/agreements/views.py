@@ -21,6 +21,7 @@ from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import Institution
 from liaison.core.permissions import Perm, can, require
+from liaison.core.routing import reads_from_replica
 from liaison.core.views import apply_errors, save_form
 
 from . import dashboard as agreement_dashboard
@@ -428,6 +429,7 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 @require_GET
+@reads_from_replica  # figures that may be a moment behind (core/routing.py)
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AGREEMENTS)
     today = timezone.localdate()

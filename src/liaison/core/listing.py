@@ -31,6 +31,7 @@ from . import audit, jobs
 from .choices import AuditAction
 from .formstyle import bootstrapify
 from .permissions import Perm, require, signed_in_user
+from .routing import read_on_replica
 
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_ROW_LIMIT = 100_000
@@ -275,11 +276,12 @@ def export_audited(
 
     Past `LIAISON_EXPORT_INLINE_ROWS` rows the export leaves the request: a job renders
     the same list, as the same person, and its result carries the file. `may_queue` is
-    False when the query holds what must not be stored (an exact passport number)."""
+    False when the query holds what must not be stored (an exact passport number). The
+    rows may come from the read replica (a moment behind); the record goes to the primary."""
     require(request.user, perm or Perm.EXPORT_DATA)
     if may_queue and jobs.current_run() is None and _large(queryset):
         return _queue_export(request, filename)
-    rows = list(queryset[:EXPORT_ROW_LIMIT])
+    rows = read_on_replica(lambda: list(queryset[:EXPORT_ROW_LIMIT]))
     audit.record(
         AuditAction.EXPORT,
         actor=request.user,

@@ -1,6 +1,6 @@
 """Request plumbing: request ids and addresses for the audit trail, structured request
 logs, early refusal of oversized bodies, API tokens, idle expiry of sessions, user
-preferences, login by default."""
+preferences, login by default, and read-your-writes with a read replica."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import routing
 from .audit import RequestContext, reset_request_context, set_request_context
 from .models import ApiToken, User
 from .services import api_token_authenticate
@@ -104,6 +105,42 @@ class RequestContextMiddleware:
                 % {"size": round(length / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
             )
         return None
+
+
+class ReplicaPinMiddleware:
+    """Read-your-writes with a read replica: a browser whose request wrote (any method but
+    GET, HEAD and OPTIONS, or a write the router saw) carries a signed cookie for
+    LIAISON_REPLICA_PIN_SECONDS, and while it does, its pages read the primary even where
+    they could read the replica (`routing.reads_from_replica`). It sits outside every other
+    middleware so that it sees their writes too (a sign-in, an API token's use). Without a
+    replica it does nothing."""
+
+    COOKIE = "liaison_wrote"
+    SALT = "liaison.core.routing.wrote"
+    SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not routing.replica_configured():
+            return self.get_response(request)
+        seconds = settings.LIAISON_REPLICA_PIN_SECONDS
+        # The signature carries the time it was made: past the window it no longer counts.
+        wrote = request.get_signed_cookie(self.COOKIE, None, salt=self.SALT, max_age=seconds)
+        with routing.request_reads(pinned=wrote is not None) as reads:
+            response = self.get_response(request)
+        if reads.wrote or request.method not in self.SAFE_METHODS:
+            response.set_signed_cookie(
+                self.COOKIE,
+                "1",
+                salt=self.SALT,
+                max_age=seconds,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
 
 class ApiTokenMiddleware:

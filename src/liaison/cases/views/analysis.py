@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.formstyle import bootstrapify
 from liaison.core.permissions import Perm, require
+from liaison.core.routing import reads_from_replica
 from liaison.core.views import save_form
 
 from .. import dashboard as figures
@@ -21,6 +22,7 @@ NAV = {"active_nav": "cases"}
 
 
 @require_GET
+@reads_from_replica  # figures that may be a moment behind (core/routing.py)
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_CASES)
     first_year = figures.first_year(figures.scoped(request.user))

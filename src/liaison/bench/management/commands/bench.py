@@ -67,6 +67,8 @@ class Command(BaseCommand):
             argv += [f"--{name}", str(options[name])]
         argv += [f"--{flag}" for flag in ("force", "reuse") if options[flag]]
         env = {**os.environ, "DATABASE_URL": url}
+        # A replica of the configured database is not one of the benchmark's.
+        env.pop("DATABASE_REPLICA_URL", None)
         with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True) as child:  # noqa: S603
             for line in child.stdout:
                 self.stdout.write(line.rstrip("\n"))
