@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "liaison.core.operations.MetricsMiddleware",  # first: it times all the rest
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "liaison.core.middleware.RequestContextMiddleware",
     # Outside every middleware that may write (sessions, sign-in, API tokens): it must see
@@ -296,6 +297,10 @@ LIAISON_JOB_KEEP_DAYS = env_int("LIAISON_JOB_KEEP_DAYS", 30)
 # Past these sizes an import or an export leaves the request and runs as a job.
 LIAISON_IMPORT_INLINE_ROWS = env_int("LIAISON_IMPORT_INLINE_ROWS", 500)
 LIAISON_EXPORT_INLINE_ROWS = env_int("LIAISON_EXPORT_INLINE_ROWS", 5000)
+# Readiness reports a queue whose oldest job waited longer than this as "lagging".
+LIAISON_READY_MAX_QUEUE_LAG_SECONDS = env_int("LIAISON_READY_MAX_QUEUE_LAG_SECONDS", 600)
+# /metrics answers only to `Authorization: Bearer <this>`; unset, it is not served.
+LIAISON_METRICS_TOKEN = env_str("LIAISON_METRICS_TOKEN")
 # The daily reminders (agreements), at this local time (TIME_ZONE).
 LIAISON_REMINDERS_AT = env_str("LIAISON_REMINDERS_AT", "06:00")
 
@@ -344,7 +349,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # The health check comes from the load balancer over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
 
 LOGGING = {
     "version": 1,

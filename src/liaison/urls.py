@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from liaison import home
 from liaison.api import api
-from liaison.core import views as core_views
+from liaison.core import operations
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -14,7 +14,10 @@ urlpatterns = [
     path("cases/", include("liaison.cases.urls")),
     path("posts/", include("liaison.cases.post_urls")),
     path("api/v1/", api.urls),
-    path("healthz", core_views.health, name="health"),
+    path("healthz", operations.ready, name="health"),
+    path("healthz/live", operations.live, name="health_live"),
+    path("healthz/ready", operations.ready, name="health_ready"),
+    path("metrics", operations.metrics, name="metrics"),
 ]
 
 handler400 = "liaison.core.views.bad_request"

@@ -127,11 +127,6 @@ def test_preferences_are_validated(client_for, personas):
     assert "time_zone" in response.context["preferences"].errors
 
 
-def test_health_endpoint_answers_without_sign_in(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
-
-
 def test_the_api_schema_and_docs_are_served_to_signed_in_users(client_for, personas):
     client = client_for(personas.ico)
     schema = client.get("/api/v1/openapi.json").json()
