@@ -12,10 +12,16 @@ say "Collecting static files"
 .venv/bin/liaison collectstatic --no-input -v 0
 say "Loading demo data"
 .venv/bin/liaison demo-data
-# The reminder job runs daily here as cron or a systemd timer runs it in production;
-# it is safe to run at any time: a reminder already sent is never sent again.
-( while true; do .venv/bin/liaison send-reminders || true; sleep 86400; done ) &
+# Every gunicorn process counts its requests for /metrics in this directory (emptied here).
+export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-$PWD/var/metrics}
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+# The worker does the background jobs (large imports and exports, key rotation, recounts)
+# and schedules the periodic ones (the daily reminders); its queue is var/queue.sqlite3.
+say "Starting the worker (background jobs and the scheduler)"
+.venv/bin/liaison worker --workers 2 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 bind=${LIAISON_BIND:-127.0.0.1:8000}
 say "Serving Liaison on http://$bind (Ctrl+C stops it)"
-exec .venv/bin/gunicorn liaison.wsgi:application --bind "$bind" --workers "${LIAISON_WORKERS:-2}" \
+.venv/bin/gunicorn liaison.wsgi:application --bind "$bind" --workers "${LIAISON_WORKERS:-2}" \
   --access-logfile - --error-logfile -

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: lint, then every test on SQLite and
-# on PostgreSQL (the server on 127.0.0.1:5432, or a throwaway one started here).
+# on PostgreSQL (the server on 127.0.0.1:5432, or a throwaway one started here), with
+# Redis on 127.0.0.1:6379 (or a throwaway one) for the tests of several nodes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -25,6 +26,7 @@ say "Static files collect as in production"
 say "Tests on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -n "$workers" "$@"
 
-say "Tests on PostgreSQL"
+say "Tests on PostgreSQL (and Redis for the tests of several nodes)"
 pg_url=$(scripts/ensure-postgres.sh)
-DATABASE_URL=$pg_url .venv/bin/pytest -n "$workers" "$@"
+redis_url=$(scripts/ensure-redis.sh)
+DATABASE_URL=$pg_url LIAISON_TEST_REDIS_URL=$redis_url .venv/bin/pytest -n "$workers" "$@"

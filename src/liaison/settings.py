@@ -275,10 +275,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("LIAISON_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env_str("LIAISON_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads and job files go through Django's storage API: files under MEDIA_ROOT by default
+# (one machine, or a directory every node mounts), or an S3-compatible store shared by
+# every node with LIAISON_STORAGE=s3 (django-storages: `pip install 'liaison[s3]'`; the
+# AWS_* variables below). The S3 path is documented but untested here: no S3 server can
+# be installed on the build machine.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if env_str("LIAISON_STORAGE", "files") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),  # MinIO, Ceph…: its URL
+            "region_name": env_str("AWS_S3_REGION_NAME"),
+            "access_key": env_str("AWS_ACCESS_KEY_ID"),
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,  # never a public URL: files are served by Liaison
+            "file_overwrite": False,
+        },
+    }
 
 # Background jobs (core.jobs): Huey's queue on Redis when LIAISON_REDIS_URL is set, else
 # on a SQLite file in var/ (the embedded default: nothing to set up). Each test worker of
