@@ -40,7 +40,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from huey import Huey, RedisHuey, SqliteHuey
@@ -165,13 +165,21 @@ def _send(job_id, *, retries: int) -> None:
         )
 
 
+def _fresh_connections() -> None:
+    """What Django does around a request, around each job: drop connections past their
+    age or broken. Not when called inside a transaction (a test, a command running a job
+    in its own): that connection is the caller's."""
+    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        close_old_connections()
+
+
 @huey.task(name="liaison.run_job")
 def _run_job(job_id: str) -> None:
-    close_old_connections()
+    _fresh_connections()
     try:
         execute(job_id)
     finally:
-        close_old_connections()
+        _fresh_connections()
 
 
 # Running ---------------------------------------------------------------------------------
@@ -279,7 +287,10 @@ def _start(job_id: str) -> Job | None:
     do: cancelled, finished, or alive in another worker."""
     with transaction.atomic():
         job = (
-            Job.objects.select_for_update().select_related("requested_by").filter(pk=job_id).first()
+            Job.objects.select_for_update(of=("self",))  # not the requester's row
+            .select_related("requested_by")
+            .filter(pk=job_id)
+            .first()
         )
         if job is None or job.state not in Job.ACTIVE:
             return None
@@ -574,11 +585,11 @@ def periodic(name: str, *, when, slot: str, **options: Any) -> Periodic:
     PERIODIC[name] = entry
 
     def tick() -> None:
-        close_old_connections()
+        _fresh_connections()
         try:
             fire(name)
         finally:
-            close_old_connections()
+            _fresh_connections()
 
     huey.periodic_task(when, name=f"periodic.{name}")(tick)
     return entry

@@ -32,9 +32,7 @@ def test_readiness_checks_the_database_the_cache_and_the_queue(client, queue):
         }
 
 
-def test_readiness_reports_a_lagging_queue_but_stays_ready(
-    client, queue, personas, settings
-):
+def test_readiness_reports_a_lagging_queue_but_stays_ready(client, queue, personas, settings):
     settings.LIAISON_READY_MAX_QUEUE_LAG_SECONDS = 600
     job = jobs.enqueue("cases.recount_figures", requested_by=personas.admin)
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
@@ -65,9 +63,10 @@ def test_metrics_refuse_a_wrong_token_and_record_the_refusal(client, settings):
     settings.LIAISON_METRICS_TOKEN = "s3cret-scrape-token"
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
-    assert AuditEvent.objects.filter(
-        action=AuditAction.ACCESS_DENIED, object_type="metrics"
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, object_type="metrics").count()
+        == 2
+    )
 
 
 def test_metrics_count_requests_and_show_the_queue_and_failed_jobs(
