@@ -132,13 +132,13 @@ def revision(rev: str, folder: Path) -> Iterator[tuple[Path, str]]:
         commit = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=top)
     except OSError as error:
         raise RevisionUnavailable(f"git is not available: {error}") from error
-    subject = _git("log", "-1", "--format=%h %s", commit, cwd=top)
+    short = _git("rev-parse", "--short", commit, cwd=top)
     tree = folder / "before"
     _git("worktree", "add", "--detach", "--quiet", str(tree), commit, cwd=top)
     try:
         if (top / ".venv").exists():
             (tree / ".venv").symlink_to(top / ".venv")
-        yield tree / "src", f"{rev} ({subject[:60]})"
+        yield tree / "src", rev if rev == short else f"{rev} ({short})"
     finally:
         try:
             _git("worktree", "remove", "--force", str(tree), cwd=top)
