@@ -146,9 +146,10 @@ def ab_table(runs: Iterable[Measured]) -> list[str]:
                 f"{(f'{b.per_second:.1f}' if b else '—'):>14}"
                 f"{(f'{a.per_second:.1f}' if a else '—'):>13}"
             )
-        cpu_b = before.per_request_ms(before.app_cpu) if before else None
-        cpu_a = after.per_request_ms(after.app_cpu) if after else None
-        lines.append(f"  {'CPU ms/req':<13}{_ms(cpu_b):>20}{_ms(cpu_a):>20}")
+        for name, spent in (("CPU ms/req", "app_cpu"), ("DB CPU ms/req", "db_cpu")):
+            cpu_b = before.per_request_ms(getattr(before, spent)) if before else None
+            cpu_a = after.per_request_ms(getattr(after, spent)) if after else None
+            lines.append(f"  {name:<13}{_ms(cpu_b):>20}{_ms(cpu_a):>20}")
         errors_b = len(before.errors) if before else "—"
         errors_a = len(after.errors) if after else "—"
         lines.append(f"  {'errors':<13}{errors_b!s:>20}{errors_a!s:>20}")

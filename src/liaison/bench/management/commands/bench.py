@@ -187,6 +187,9 @@ class Command(BaseCommand):
             load.run(plan, self.stdout.write, create_database=create)
         except (load.LoadFailed, NodeFailed, RevisionUnavailable, SignInFailed) as error:
             raise CommandError(str(error)) from error
+        except KeyboardInterrupt:
+            self.stderr.write("Stopped; the nodes, the worktree and the temporary files are gone.")
+            raise SystemExit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
 
