@@ -9,19 +9,20 @@ import psycopg
 from django.conf import settings
 
 BENCH_DB = "liaison_bench"
+LOAD_DB = "liaison_load"
 
 
-def bench_url(configured: dict) -> str:
-    """The dedicated database beside the configured one: `liaison_bench` on the same
-    PostgreSQL server, or a file under var/bench/ for SQLite."""
+def bench_url(configured: dict, name: str = BENCH_DB) -> str:
+    """A dedicated database beside the configured one: `name` (`liaison_bench`) on the
+    same PostgreSQL server, or a file under var/bench/ for SQLite."""
     if configured["ENGINE"].endswith("postgresql"):
         user = configured.get("USER") or ""
         password = f":{configured['PASSWORD']}" if configured.get("PASSWORD") else ""
         auth = f"{user}{password}@" if user else ""
         host = configured.get("HOST") or "localhost"
         port = f":{configured['PORT']}" if configured.get("PORT") else ""
-        return f"postgres://{auth}{host}{port}/{BENCH_DB}"
-    path = Path(settings.VAR_DIR) / "bench" / "liaison-bench.sqlite3"
+        return f"postgres://{auth}{host}{port}/{name}"
+    path = Path(settings.VAR_DIR) / "bench" / f"{name.replace('_', '-')}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path.resolve()}"
 

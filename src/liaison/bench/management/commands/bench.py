@@ -8,14 +8,23 @@ and time the case pages and intake against their targets (see liaison.bench).
 By default the data goes into a database of its own beside the configured one (PostgreSQL:
 `liaison_bench` on the same server, created and migrated if missing; SQLite: a file under
 var/bench/). `--database-url default` uses the configured database itself, and like any
-other database that already holds cases the benchmark did not write, only with --force."""
+other database that already holds cases the benchmark did not write, only with --force.
+
+`liaison bench load`: gunicorn serving this checkout on one node, then two, driven by
+signed-in users, beside the same load on an older revision (see liaison.bench.load).
+
+    liaison bench load                           16 users, 20 s, 1 then 2 nodes, A/B HEAD~1
+    liaison bench load --users 4 --seconds 5 --nodes 1 --no-ab
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -23,6 +32,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from liaison.bench import database, dataset, pages, report
+from liaison.bench.load import benchmark as load
+from liaison.bench.load.driver import SignInFailed
+from liaison.bench.load.servers import NodeFailed
+from liaison.bench.load.sides import RevisionUnavailable
 from liaison.partners.models import Country
 
 
@@ -31,22 +44,46 @@ class Command(BaseCommand):
     requires_system_checks: list = []  # the parent may not even reach the configured database
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("subject", choices=["cases"])
-        parser.add_argument("--cases", type=int, default=500_000)
-        parser.add_argument(
+        subjects = parser.add_subparsers(dest="subject", required=True)
+        cases = subjects.add_parser("cases", help="the case pages at half a million cases")
+        cases.add_argument("--cases", type=int, default=500_000)
+        cases.add_argument(
             "--people", type=int, default=1_000_000, help="victims and suspects in all"
         )
-        parser.add_argument(
+        cases.add_argument(
             "--database-url",
             default="",
             help="where to generate and measure; 'default' for the configured database",
         )
-        parser.add_argument("--force", action="store_true", help="write beside other cases")
-        parser.add_argument("--reuse", action="store_true", help="keep data already generated")
-        parser.add_argument("--samples", type=int, default=20, help="requests per page")
-        parser.add_argument("--intake", type=int, default=500, help="reports to POST")
+        cases.add_argument("--force", action="store_true", help="write beside other cases")
+        cases.add_argument("--reuse", action="store_true", help="keep data already generated")
+        cases.add_argument("--samples", type=int, default=20, help="requests per page")
+        cases.add_argument("--intake", type=int, default=500, help="reports to POST")
+
+        loaded = subjects.add_parser("load", help="gunicorn nodes under signed-in users")
+        loaded.add_argument("--users", type=int, default=16, help="users at once")
+        loaded.add_argument("--seconds", type=float, default=20, help="of each run")
+        loaded.add_argument(
+            "--nodes", type=int, default=2, help="runs with 1, 2, … this many nodes"
+        )
+        loaded.add_argument("--workers", type=int, default=2, help="gunicorn workers per node")
+        loaded.add_argument("--cases", type=int, default=3000, help="cases generated")
+        loaded.add_argument(
+            "--database-url",
+            default="",
+            help=f"default: {database.LOAD_DB} beside the configured database; the older "
+            "revision's is named after it with _before",
+        )
+        loaded.add_argument("--against", default="HEAD~1", help="the revision to compare with")
+        loaded.add_argument("--no-ab", action="store_true", help="this checkout only")
+        loaded.add_argument("--force", action="store_true", help="write beside other cases")
+        loaded.add_argument(
+            "--compare", type=int, default=30, help="page and API list requests, one at a time"
+        )
 
     def handle(self, *args: str, **options) -> None:
+        if options["subject"] == "load":
+            return self._load(options)
         for name in ("cases", "people", "samples", "intake"):
             if options[name] < 1:
                 raise CommandError(f"--{name} is at least 1.")
@@ -120,3 +157,44 @@ class Command(BaseCommand):
         path = report.write_json(result, meta)
         out("")
         out(f"Figures written to {path}")
+
+    def _load(self, options: dict) -> None:
+        for name in ("users", "nodes", "workers", "cases"):
+            if options[name] < 1:
+                raise CommandError(f"--{name} is at least 1.")
+        if options["seconds"] <= 0 or options["compare"] < 0:
+            raise CommandError("--seconds is more than 0 and --compare at least 0.")
+        url = options["database_url"] or database.bench_url(
+            settings.DATABASES["default"], database.LOAD_DB
+        )
+        plan = load.Plan(
+            users=options["users"],
+            seconds=options["seconds"],
+            nodes=options["nodes"],
+            workers=options["workers"],
+            cases=options["cases"],
+            database_url=url,
+            var_dir=Path(settings.VAR_DIR) / "bench",
+            against=None if options["no_ab"] else options["against"],
+            force=options["force"],
+            compare=options["compare"],
+        )
+
+        def create(url: str) -> bool:
+            return url.startswith("postgres") and database.create_postgres_database(url)
+
+        # SIGTERM ends the run as Ctrl+C does: through the clean-up of every node and file.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            load.run(plan, self.stdout.write, create_database=create)
+        except (load.LoadFailed, NodeFailed, RevisionUnavailable, SignInFailed) as error:
+            raise CommandError(str(error)) from error
+        except KeyboardInterrupt:
+            self.stderr.write("Stopped; the nodes, the worktree and the temporary files are gone.")
+            raise SystemExit(130) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
