@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -60,6 +61,7 @@ def _make_queue() -> Huey:
         return RedisHuey(name, url=url, results=False)
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(name, filename=path, results=False, timeout=20)
     raise ValueError(f"LIAISON_QUEUE_URL must be redis://… or sqlite:///…, not {url!r}")
 

@@ -88,13 +88,15 @@ def ready(request: HttpRequest) -> JsonResponse:
     database_ok, database = _check(_database)
     cache_ok, cache_state = _check(_cache)
     queue_ok, queue_state = _check(jobs.queue_depth)
+    lag: list[float] = []
+    if database_ok:  # the jobs table too: an unmigrated database is not ready
+        database_ok, database = _check(lambda: lag.append(jobs.oldest_queued_age()))
     body: dict = {"database": database, "cache": cache_state, "queue": {"status": queue_state}}
     if database_ok and queue_ok:
-        lag = jobs.oldest_queued_age()
         body["queue"] = {
-            "status": "lagging" if lag > settings.LIAISON_READY_MAX_QUEUE_LAG_SECONDS else "ok",
+            "status": "lagging" if lag[0] > settings.LIAISON_READY_MAX_QUEUE_LAG_SECONDS else "ok",
             "depth": jobs.queue_depth(),
-            "lag_seconds": round(lag, 1),
+            "lag_seconds": round(lag[0], 1),
         }
     ok = database_ok and cache_ok and queue_ok
     body["status"] = "ok" if ok else "error"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -157,18 +158,71 @@ def _has_module(src: Path, dotted: str) -> bool:
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
-def measure_worker(side: sides.Side, *, seconds: float, out: Out) -> float | None:
-    """Jobs per second of the worker (`liaison worker`, Huey) of `side`.
+WORKER_JOBS = 200
+# Run in the side's own process: queue the jobs in one transaction (sent on commit), then
+# watch their rows until every one has ended.
+WORKER_PROBE = """
+import json, time
+from django.db import transaction
+from liaison.core import jobs
+from liaison.core.models import Job
+with transaction.atomic():
+    ids = [jobs.enqueue("agreements.reminders", requested_by=None).pk for _ in range({n})]
+started, done = time.monotonic(), 0
+while time.monotonic() - started < {timeout}:
+    done = Job.objects.filter(pk__in=ids).exclude(state__in=Job.ACTIVE).count()
+    if done == len(ids):
+        break
+    time.sleep(0.05)
+print("WORKER " + json.dumps({{"done": done, "seconds": time.monotonic() - started}}))
+"""
 
-    TO BE FILLED IN (issue 13, the lead): once `liaison.core.jobs` exists, start
-    `liaison worker` with `side.env` (as servers.serving starts gunicorn, and stop it the
-    same way), enqueue jobs through liaison.core.jobs for `seconds`, count the jobs done
-    and return jobs/s. Until then it says the worker is not available and returns None."""
+
+def measure_worker(side: sides.Side, *, seconds: float, out: Out) -> float | None:
+    """Jobs per second of `liaison worker` (two threads) on `side`'s database and queue:
+    WORKER_JOBS of the daily reminders, queued at once, each a real job (its row, the
+    queue's message, the reminders' reads, the result written)."""
     if not _has_module(side.src, "liaison.core.jobs"):
         out(f"worker: not available ({side.label})")
         return None
-    out(f"worker: not measured yet ({side.label}; measure_worker is to be filled in)")
-    return None
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "liaison", "worker", "--workers", "2", "--no-scheduler"],
+        env=side.env,
+        cwd=side.src,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        probe = subprocess.run(  # noqa: S603
+            [
+                *(sys.executable, "-m", "liaison", "shell", "-c"),
+                WORKER_PROBE.format(n=WORKER_JOBS, timeout=max(seconds, 30)),
+            ],
+            env=side.env,
+            cwd=side.src,
+            capture_output=True,
+            text=True,
+            timeout=max(seconds, 30) + 60,
+        )
+    finally:
+        worker.send_signal(signal.SIGINT)  # finish what runs, then stop
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+    lines = [line for line in probe.stdout.splitlines() if line.startswith("WORKER ")]
+    if probe.returncode != 0 or not lines:
+        out(f"worker: failed ({side.label}): {probe.stderr.strip()[-300:]}")
+        return None
+    result = json.loads(lines[-1].removeprefix("WORKER "))
+    rate = result["done"] / result["seconds"] if result["seconds"] else 0.0
+    out(
+        f"worker ({side.label}): {result['done']} of {WORKER_JOBS} jobs in "
+        f"{result['seconds']:.1f} s = {rate:.1f} jobs/s"
+    )
+    return rate
 
 
 def _side(key: str, label: str, src: Path, url: str, plan: Plan, overlay: Path) -> sides.Side:

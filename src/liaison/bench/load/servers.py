@@ -106,14 +106,20 @@ def _is_postgres(pid: int) -> bool:
 
 
 def _answers(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
+    """Whether the node serves: its liveness probe, or `/healthz` on a revision older
+    than the probe."""
+    for probe in ("/healthz/live", "/healthz"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", probe)
+            status = connection.getresponse().status
+        except OSError:
+            return False
+        finally:
+            connection.close()
+        if status != 404:
+            return status == 200
+    return False
 
 
 def _start(side: Side, *, workers: int, folder: Path) -> Node:

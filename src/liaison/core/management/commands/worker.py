@@ -34,7 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, workers=2, no_scheduler=False, scheduler_only=False, **options):
         if not scheduler_only and not 1 <= workers <= 64:
             raise CommandError("--workers is between 1 and 64.")
-        logging.getLogger("huey").setLevel(logging.WARNING)  # each run of a periodic job is not news
+        # Each run of a periodic job is not news: warnings and errors only.
+        logging.getLogger("huey").setLevel(logging.WARNING)
         jobs.on_worker_start(scheduler=not no_scheduler)
         consumer = Consumer(
             jobs.huey,
