@@ -19,8 +19,9 @@ from .models import Case, CaseMonthCount, CasePlaceCount
         "A new key encrypts every passport number again; the old keys stay until retired."
     ),
     startable_with=Perm.MANAGE_JOBS,
-    # Re-encrypting is done in batches, each committed: a second run finishes the first's work.
-    cancellable=False,
+    # Re-encrypting is done in batches, each committed, and every key in the file still
+    # decrypts: cancelled between two batches it leaves every number readable and found,
+    # and a second run (or `liaison rotate-keys --retire-old`) finishes the work.
     max_attempts=3,
 )
 def rotate_keys(run: jobs.JobRun) -> jobs.JobOutcome:

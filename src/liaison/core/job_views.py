@@ -101,7 +101,7 @@ def job_cancel(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             request,
             _("The job is cancelled.")
             if job.state == JobState.CANCELLED
-            else _("Cancelling: the job stops at its next step and keeps nothing."),
+            else _("Cancelling: the job stops at its next step."),
         )
     return redirect("core:job_detail", pk=job.pk)
 

@@ -258,7 +258,7 @@ def execute(job_id: str) -> None:
             else:
                 _finish(job, job_kind.func(run, **job.params))
     except JobCancelled:
-        _end(job, JobState.CANCELLED, summary=_("Cancelled before it finished; nothing was kept."))
+        _end(job, JobState.CANCELLED, summary=_cancelled_text(job_kind))
     except (JobRefused, PermissionDenied, ValidationError) as refusal:
         # Wrong input, or a right the requester no longer has: trying again cannot help.
         _end(job, JobState.FAILED, error=_refusal_text(refusal))
@@ -272,6 +272,12 @@ def execute(job_id: str) -> None:
     finally:
         _current_run.reset(token)
         cache.delete_many([_cancel_key(job.pk), _heartbeat_key(job.pk)])
+
+
+def _cancelled_text(job_kind: JobKind) -> str:
+    if job_kind.atomic:
+        return _("Cancelled before it finished; nothing was kept.")
+    return _("Cancelled before it finished; what was done stays, and running it again finishes it.")
 
 
 def _refusal_text(refusal: Exception) -> str:

@@ -124,3 +124,22 @@ def test_a_process_reads_the_key_file_again_once_another_process_changed_it(open
     protect.write_ring(protect.new_key_entry(ring, "k9"))
     assert protect.key_ring().current == "k9"
     assert protect.blind_index(NUMBER) == protect.blind_index(NUMBER, "k9")
+
+
+def test_a_rotation_cancelled_half_way_leaves_every_number_readable_and_found(
+    open_case, personas, queue, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from liaison.core import jobs
+    from liaison.core.models import Job
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.enqueue("cases.rotate_keys", requested_by=personas.admin)
+    cache.set(f"job:{job.pk}:cancel", 1, 60)  # asked to stop before its first batch ends
+    queue.run_pending()
+    job = Job.objects.get(pk=job.pk)
+    assert job.state == "cancelled" and "running it again finishes it" in job.summary
+    assert protect.key_ring().current == "k2"  # the new key is in, not every row yet
+    assert Victim.objects.get().passport_number() == NUMBER
+    assert found() == [open_case]

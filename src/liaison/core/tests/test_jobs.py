@@ -278,7 +278,9 @@ def test_the_scheduled_reminders_send_and_report_what_they_did(
     queue.run_pending()
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.requested_by is None
-    assert "reminders created" in job.summary
+    assert set(job.result) == {"due", "created", "emailed", "failed"} and job.summary
+    # No one asked: it speaks the agency's language (LIAISON_LANGUAGE, Korean here).
+    assert "알림" in job.summary
 
 
 def test_a_worker_that_starts_queues_again_what_a_stopped_one_lost(
