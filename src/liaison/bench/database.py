@@ -33,18 +33,24 @@ def same_database(url: str, configured: dict) -> bool:
     return all(str(parsed.get(k) or "") == str(configured.get(k) or "") for k in keys)
 
 
-def create_postgres_database(url: str) -> bool:
-    """Creates the database `url` names when it does not exist; True when created."""
+def connect(url: str, *, dbname: str | None = None, **options) -> psycopg.Connection:
+    """A psycopg connection to the server `url` names: its database, or `dbname`."""
     target = dj_database_url.parse(url)
     params = {
         "host": target.get("HOST") or None,
         "port": target.get("PORT") or None,
         "user": target.get("USER") or None,
         "password": target.get("PASSWORD") or None,
-        "dbname": "postgres",
-        "autocommit": True,
+        "dbname": dbname or target["NAME"],
+        **options,
     }
-    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as server:
+    return psycopg.connect(**{k: v for k, v in params.items() if v is not None})
+
+
+def create_postgres_database(url: str) -> bool:
+    """Creates the database `url` names when it does not exist; True when created."""
+    target = dj_database_url.parse(url)
+    with connect(url, dbname="postgres", autocommit=True) as server:
         exists = server.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [target["NAME"]]
         ).fetchone()

@@ -25,8 +25,7 @@ from .models import Case, CaseMonthCount, CasePlaceCount
     max_attempts=3,
 )
 def rotate_keys(run: jobs.JobRun) -> jobs.JobOutcome:
-    label = f"job by {run.requester.username}" if run.requester else "liaison scheduler"
-    done = keys.rotate(actor_label=label)
+    done = keys.rotate(actor=run.requester, actor_label="" if run.requester else "liaison worker")
     return jobs.JobOutcome(
         summary=_("Key %(key)s is current; %(n)s passport numbers were encrypted again.")
         % {"key": done["key"], "n": done["changed"]},

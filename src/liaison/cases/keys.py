@@ -18,6 +18,7 @@ from django.db import transaction
 
 from liaison.core import audit, jobs
 from liaison.core.choices import AuditAction
+from liaison.core.models import User
 
 from . import protect
 from .models import Report, Suspect, Victim
@@ -115,7 +116,9 @@ def retire_old() -> list[str]:
     return retired
 
 
-def rotate(*, batch: int = 1000, retire: bool = False, actor_label: str) -> dict:
+def rotate(
+    *, batch: int = 1000, retire: bool = False, actor: User | None = None, actor_label: str = ""
+) -> dict:
     """A new current key, every passport number re-encrypted and re-hashed under it and,
     if `retire`, the old keys removed; audited. Returns what was done (no key in it)."""
     key_id = add_key()
@@ -123,7 +126,7 @@ def rotate(*, batch: int = 1000, retire: bool = False, actor_label: str) -> dict
     retired = retire_old() if retire else []
     audit.record(
         AuditAction.UPDATE,
-        actor=None,
+        actor=actor,
         actor_label=actor_label,
         object_type="cases.field-keys",
         object_repr=f"current key {key_id}",

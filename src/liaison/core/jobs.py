@@ -434,14 +434,7 @@ def job_cancel(*, actor: User, job: Job) -> Job:
         )
         if not stopped:
             cache.set(_cancel_key(job.pk), 1, settings.LIAISON_JOB_LOST_AFTER_SECONDS * 10)
-        audit.record(
-            AuditAction.UPDATE,
-            actor=actor,
-            object_type="core.job",
-            object_id=str(job.pk),
-            object_repr=label_of(job),
-            reason="cancel requested",
-        )
+        _record(actor, job, "cancel requested")
     job.refresh_from_db()
     return job
 
@@ -463,17 +456,21 @@ def job_retry(*, actor: User, job: Job) -> Job:
             seen_at=None,
         )
         if changed:
-            audit.record(
-                AuditAction.UPDATE,
-                actor=actor,
-                object_type="core.job",
-                object_id=str(job.pk),
-                object_repr=label_of(job),
-                reason="retried by an administrator",
-            )
+            _record(actor, job, "retried by an administrator")
             transaction.on_commit(lambda: _send(job.pk, retries=job.max_attempts - 1))
     job.refresh_from_db()
     return job
+
+
+def _record(actor: User, job: Job, reason: str) -> None:
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        object_type="core.job",
+        object_id=str(job.pk),
+        object_repr=label_of(job),
+        reason=reason,
+    )
 
 
 def job_seen(*, user: User, job: Job) -> None:

@@ -15,9 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import dj_database_url
-import psycopg
-
+from ..database import connect
 from .sides import Side
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -81,15 +79,7 @@ def database_backends(url: str) -> list[int]:
     runs on this machine (their /proc entries are then readable); none for SQLite."""
     if not url.startswith(("postgres://", "postgresql://")):
         return []
-    target = dj_database_url.parse(url)
-    params = {
-        "host": target.get("HOST") or None,
-        "port": target.get("PORT") or None,
-        "user": target.get("USER") or None,
-        "password": target.get("PASSWORD") or None,
-        "dbname": target["NAME"],
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as server:
+    with connect(url) as server:
         rows = server.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
