@@ -525,9 +525,24 @@ def reap_lost_jobs(now: datetime.datetime | None = None) -> int:
             retries = job.max_attempts - job.attempts - 1
             transaction.on_commit(functools.partial(_send, job.pk, retries=retries))
             revived += 1
+    revived += _resend_orphans(cutoff)
     if revived:
-        logger.warning("Queued again %s jobs lost by a stopped worker", revived)
+        logger.warning("Queued again %s jobs lost by a stopped worker or queue", revived)
     return revived
+
+
+def _resend_orphans(cutoff: datetime.datetime) -> int:
+    """Queued jobs whose message is gone (the queue was emptied, or the database restored
+    from a backup) are sent again, but only while the queue is empty: then no message is
+    waiting for them. A second message for a job is harmless: the row lets one run."""
+    if queue_depth() > 0:
+        return 0
+    orphans = Job.objects.filter(state=JobState.QUEUED, created_at__lt=cutoff)
+    sent = 0
+    for job_id, attempts, allowed in orphans.values_list("pk", "attempts", "max_attempts"):
+        _send(job_id, retries=allowed - attempts - 1)
+        sent += 1
+    return sent
 
 
 def purge_old_jobs(now: datetime.datetime | None = None) -> int:

@@ -323,3 +323,20 @@ def test_old_finished_jobs_and_their_files_are_purged(
     Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=31))
     assert jobs.purge_old_jobs() == 1
     assert not Job.objects.filter(pk=job.pk).exists() and not default_storage.exists(path)
+
+
+def test_a_queued_job_whose_message_was_lost_is_sent_again_once_the_queue_is_empty(
+    personas, queue, settings
+):
+    settings.LIAISON_JOB_LOST_AFTER_SECONDS = 120
+    # Queued, but its message never reached the queue (a restore, an emptied Redis).
+    job = jobs.enqueue("tests.steps", requested_by=personas.ico, params={"name": "O"})
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    waiting = jobs.enqueue("tests.steps", requested_by=personas.ico, params={"name": "W"})
+    jobs.huey.enqueue(jobs._run_job.s(str(waiting.pk)))  # another job waits in the queue
+    assert jobs.reap_lost_jobs() == 0  # not while messages wait: it may be among them
+    queue.run_pending()
+    assert jobs.reap_lost_jobs() == 1
+    queue.run_pending()
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
