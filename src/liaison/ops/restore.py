@@ -127,9 +127,9 @@ def _require_empty(alias: str) -> None:
 
 
 def _load_rows(archive: pyzipper.AESZipFile, alias: str, say: Say) -> None:
-    """Saves every row as `loaddata` does: raw (signals say so, the models' own save() is
-    bypassed), constraints checked once at the end, sequences moved past the restored ids.
-    """
+    """Saves every row as `loaddata` does: raw (the signals are told so; the models' own
+    save() is bypassed), constraints checked once at the end, sequences moved past the
+    restored ids so the next row written gets a new one."""
     connection = connections[alias]
     names = set(archive.namelist())
     loaded: list[type[models.Model]] = []
@@ -182,7 +182,9 @@ def _require_counts(manifest: dict[str, Any], alias: str) -> dict[str, int]:
         except LookupError:
             rows[label] = 0
     wrong = [
-        f"{label} {rows[label]} of {n}" for label, n in manifest["rows"].items() if rows[label] != n
+        f"{label} {rows[label]} restored, {n} backed up"
+        for label, n in manifest["rows"].items()
+        if rows[label] != n
     ]
     if wrong:
         raise BackupError(

@@ -124,7 +124,7 @@ def miscount_the_victims(path, target):
         (damage_the_upload, "is damaged and was not restored"),
         (
             miscount_the_victims,
-            "differ from the backup's manifest, nothing was restored: cases.Victim 1 of 2",
+            "nothing was restored: cases.Victim 1 restored, 2 backed up",
         ),
     ],
 )
