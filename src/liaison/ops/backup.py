@@ -91,8 +91,13 @@ class _Counted:
             yield row
 
 
-def default_archive_path(base: Path) -> Path:
-    return base / "backups" / f"liaison-{timezone.now():%Y%m%d-%H%M%S}.zip"
+def archive_path(target: Path | None, var_dir: Path) -> Path:
+    """Where to write: the file named; inside a directory named, or var/backups/ when none
+    is, under a dated name."""
+    if target is not None and not target.is_dir():
+        return target
+    directory = target or var_dir / "backups"
+    return directory / f"liaison-{timezone.now():%Y%m%d-%H%M%S}.zip"
 
 
 def create_backup(path: Path, passphrase: bytes, *, say: Say | None = None) -> dict[str, Any]:

@@ -5,7 +5,7 @@ encrypted zip (see liaison/ops/archive.py for what it holds and why).
     liaison backup --passphrase-file /etc/liaison/backup-passphrase
 
 The passphrase is never a plain argument: the process list would show it to every user of
-the machine. Without ARCHIVE the file goes to var/backups/ under a dated name."""
+the machine. Given a directory, or nothing (var/backups/), the file gets a dated name."""
 
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.ops.archive import PASSPHRASE_ENV, BackupError, read_passphrase
-from liaison.ops.backup import create_backup, default_archive_path
+from liaison.ops.backup import archive_path, create_backup
 
 
 class Command(BaseCommand):
@@ -26,14 +26,18 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser):
-        parser.add_argument("archive", nargs="?", help="Where to write it (a new file).")
+        parser.add_argument(
+            "archive",
+            nargs="?",
+            help="A new file, or a directory to write a dated file into (default var/backups/).",
+        )
         parser.add_argument(
             "--passphrase-file",
             help=f"A file holding the passphrase (else ${PASSPHRASE_ENV}).",
         )
 
     def handle(self, *args, archive=None, passphrase_file=None, **options):
-        path = Path(archive) if archive else default_archive_path(settings.VAR_DIR)
+        path = archive_path(Path(archive) if archive else None, settings.VAR_DIR)
         say = self.stdout.write if options["verbosity"] > 1 else None
         try:
             passphrase = read_passphrase(passphrase_file)
