@@ -5,6 +5,7 @@ reason and changes nothing."""
 
 import io
 import json
+import re
 import struct
 from types import SimpleNamespace
 
@@ -247,6 +248,13 @@ def test_the_archive_is_encrypted_private_complete_and_holds_no_key(casework, tm
 
     with pytest.raises(CommandError, match="already exists"):
         backup(str(path), "--passphrase-file", str(secret))
+
+
+def test_a_backup_into_a_directory_gets_a_dated_name(casework, passphrase, tmp_path):
+    backup(str(tmp_path))
+    (written,) = tmp_path.glob("liaison-*.zip")
+    assert re.fullmatch(r"liaison-\d{8}-\d{6}\.zip", written.name)
+    assert read_manifest(written, PASSPHRASE.encode())["rows"]["cases.Case"] == 1
 
 
 def test_a_backup_is_audited_with_what_it_holds(casework, passphrase, tmp_path):
