@@ -136,6 +136,7 @@ def create_backup(path: Path, passphrase: bytes, *, say: Say | None = None) -> d
 def _write_archive(archive: pyzipper.AESZipFile, say: Say) -> dict[str, Any]:
     alias = DEFAULT_DB_ALIAS
     rows: dict[str, int] = {}
+    fingerprint = protect.key_fingerprint()
     with _snapshot(alias):
         for model in copied_models():
             rows[model._meta.label] = _write_rows(archive, model, alias)
@@ -143,7 +144,13 @@ def _write_archive(archive: pyzipper.AESZipFile, say: Say) -> dict[str, Any]:
                 rows[link._meta.label] = link._base_manager.using(alias).count()
             say(f"{model._meta.label}: {rows[model._meta.label]} rows")
         migrations = applied_migrations(alias)
-    # Uploads are read after the rows: a stored file is never replaced or removed, so every
+    if protect.key_fingerprint() != fingerprint:
+        # A rotation ran meanwhile: the rows may be encrypted with keys the fingerprint
+        # does not name, and a restore would accept a key file that cannot read them.
+        raise BackupError(
+            "The key file changed while the backup ran (a key rotation?): run it again."
+        )
+    # Uploads are read after the rows: an upload is never replaced or removed, so every
     # file the rows name is already there; one uploaded since is copied and stays unused.
     files, file_bytes = _write_files(archive, default_storage)
     say(f"uploads: {files} files, {file_bytes} bytes")
@@ -157,7 +164,7 @@ def _write_archive(archive: pyzipper.AESZipFile, say: Say) -> dict[str, Any]:
         "migrations": migrations,
         "rows": rows,
         "files": {"count": files, "bytes": file_bytes},
-        "field_keys": {"fingerprint": protect.key_fingerprint()},
+        "field_keys": {"fingerprint": fingerprint},
     }
     archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
     return manifest
@@ -202,10 +209,11 @@ def stored_files(storage: Storage, directory: str = "") -> Iterator[str]:
 def _write_files(archive: pyzipper.AESZipFile, storage: Storage) -> tuple[int, int]:
     count = total = 0
     for name in stored_files(storage):
-        with (
-            storage.open(name, "rb") as source,
-            archive.open(FILES + name, "w", force_zip64=True) as target,
-        ):
+        try:
+            source = storage.open(name, "rb")
+        except FileNotFoundError:
+            continue  # a job's result file that expired meanwhile (core.jobs.purge_old_jobs)
+        with source, archive.open(FILES + name, "w", force_zip64=True) as target:
             for chunk in source.chunks(CHUNK_BYTES):
                 target.write(chunk)
                 total += len(chunk)

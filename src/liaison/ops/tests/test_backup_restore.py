@@ -250,6 +250,16 @@ def test_the_archive_is_encrypted_private_complete_and_holds_no_key(casework, tm
         backup(str(path), "--passphrase-file", str(secret))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_outside_any_transaction_reads_one_moment(casework, passphrase, tmp_path):
+    # Outside the test's transaction the backup opens its own: repeatable read and read
+    # only on PostgreSQL, which must be its first statement.
+    backup(str(tmp_path / "b.zip"))
+    manifest = read_manifest(tmp_path / "b.zip", PASSPHRASE.encode())
+    assert manifest["rows"]["cases.Victim"] == 1
+    assert manifest["files"]["count"] == 1
+
+
 def test_a_backup_into_a_directory_gets_a_dated_name(casework, passphrase, tmp_path):
     backup(str(tmp_path))
     (written,) = tmp_path.glob("liaison-*.zip")
