@@ -47,7 +47,9 @@ class CategoriesField(models.PositiveIntegerField):
             return value
         if isinstance(value, int):
             return from_mask(value)
-        return [value]
+        # The form value_to_string writes, as serialised rows carry it (backups, fixtures);
+        # a single code reads as itself.
+        return [code for code in value.split(",") if code]
 
     def get_prep_value(self, value):
         if value is None:

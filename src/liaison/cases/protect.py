@@ -134,3 +134,17 @@ def mask(value: str) -> str:
     if not value:
         return ""
     return "•" * max(len(value) - 2, 0) + value[-2:]
+
+
+def key_fingerprint() -> str:
+    """A digest of every key id with its key material, safe to print and to keep beside a
+    backup: the same keys give the same fingerprint, so a restore can tell whether the key
+    file it is given can decrypt the data, while the digest reveals nothing of the keys
+    (random 256-bit secrets cannot be found back from their SHA-256). The current key is
+    left out: which key encrypts the next number does not change what can be read."""
+    ring = key_ring()
+    digest = hashlib.sha256(b"liaison field keys fingerprint v1\n")
+    for key_id in sorted(ring.keys.keys() | ring.hash_keys.keys()):
+        entry = [key_id, ring.keys.get(key_id, ""), ring.hash_keys.get(key_id, "")]
+        digest.update(json.dumps(entry).encode() + b"\n")
+    return "sha256:" + digest.hexdigest()

@@ -1,0 +1,2 @@
+"""Operations tooling that spans every domain: backups and restores (`liaison backup`,
+`liaison restore`)."""
