@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything Liaison needs on this machine, idempotently:
 #   scripts/setup.sh          runtime (virtualenv, locked packages, front-end assets, translations)
-#   scripts/setup.sh --test   the same plus test tools and Debian's chromium for browser tests
+#   scripts/setup.sh --test   the same plus test tools, Debian's chromium for browser tests and
+#                             docker-compose to check the compose file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,5 +68,11 @@ say "Compiling translations"
 
 if [ $with_test -eq 1 ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
+fi
+# The tests check deploy/compose.yaml with `docker compose config` when Docker's plugin is
+# there, or with Debian's docker-compose (the release bookworm packages) otherwise.
+if [ $with_test -eq 1 ] && ! docker compose version >/dev/null 2>&1 &&
+   ! command -v docker-compose >/dev/null 2>&1; then
+  apt_install docker-compose || echo "docker-compose unavailable: the compose check is skipped" >&2
 fi
 mkdir -p var

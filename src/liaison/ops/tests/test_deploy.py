@@ -23,17 +23,25 @@ DOCKER = shutil.which("docker")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 
 
-def docker_compose_works() -> bool:
-    if DOCKER is None:
-        return False
-    found = subprocess.run([DOCKER, "compose", "version"], capture_output=True, check=False)
-    return found.returncode == 0
+def docker_compose() -> list[str] | None:
+    """`docker compose` (v2), or else Debian's `docker-compose` (v1.29, the one its
+    bookworm release packages): the file keeps to what both read."""
+    if DOCKER is not None:
+        found = subprocess.run([DOCKER, "compose", "version"], capture_output=True, check=False)
+        if found.returncode == 0:
+            return [DOCKER, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
 
 
-@pytest.mark.skipif(not docker_compose_works(), reason="`docker compose` is not installed")
+COMPOSE = docker_compose()
+
+
+@pytest.mark.skipif(COMPOSE is None, reason="neither `docker compose` nor docker-compose")
 def test_docker_compose_accepts_the_compose_file_with_the_example_environment():
+    assert COMPOSE is not None
     result = subprocess.run(
-        [DOCKER, "compose", "-f", str(DEPLOY / "compose.yaml"), "config", "-q"],
+        [*COMPOSE, "-f", str(DEPLOY / "compose.yaml"), "config", "-q"],
         env={**os.environ, "LIAISON_ENV_FILE": str(EXAMPLE)},
         capture_output=True,
         text=True,
