@@ -15,9 +15,24 @@ from __future__ import annotations
 import logging
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from huey.consumer import Consumer
 
 from liaison.core import jobs
+
+
+def _check_database() -> None:
+    """A worker on a database it cannot use stops at once and says why."""
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        raise CommandError(f"The database cannot be reached: {error}") from None
+    if pending:
+        raise CommandError(
+            f"The database lacks {len(pending)} migrations: run `liaison migrate` first."
+        )
 
 
 class Command(BaseCommand):
@@ -36,6 +51,7 @@ class Command(BaseCommand):
             raise CommandError("--workers is between 1 and 64.")
         # Each run of a periodic job is not news: warnings and errors only.
         logging.getLogger("huey").setLevel(logging.WARNING)
+        _check_database()
         jobs.on_worker_start(scheduler=not no_scheduler)
         consumer = Consumer(
             jobs.huey,
