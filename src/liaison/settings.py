@@ -152,6 +152,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["ATOMIC_REQUESTS"] = False
+    # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator()) may
+    # outlive the transaction that holds its server connection: turn them off there.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "LIAISON_DB_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 
 # --- Several machines: a read replica and a connection pool (PostgreSQL only) ---
 # DATABASE_REPLICA_URL names a hot standby of the primary. Only the dashboards, the analysis
