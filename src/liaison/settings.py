@@ -345,6 +345,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache" / (_TEST_WORKER or "default")),
+            # Past this many files a third are dropped: jobs' heartbeats live here too.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
