@@ -553,8 +553,10 @@ def purge_old_jobs(now: datetime.datetime | None = None) -> int:
     )
     removed = 0
     for job in old.iterator():
-        if job.result_file:
-            default_storage.delete(job.result_file)
+        # Its file, and the upload it read if it never finished reading it (refused).
+        for kept in (job.result_file, job.params.get("upload")):
+            if kept:
+                default_storage.delete(kept)
         job.delete()
         removed += 1
     PeriodicRun.objects.filter(

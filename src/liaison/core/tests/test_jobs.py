@@ -340,3 +340,19 @@ def test_a_queued_job_whose_message_was_lost_is_sent_again_once_the_queue_is_emp
     queue.run_pending()
     job.refresh_from_db()
     assert job.state == JobState.DONE
+
+
+def test_a_refused_imports_upload_goes_with_the_old_job(personas, queue, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.LIAISON_JOB_KEEP_DAYS = 30
+    upload = default_storage.save("jobs/uploads/x/broken.csv", ContentFile(b"\x00\x01"))
+    job = Job.objects.create(
+        kind="partners.import_bodies",
+        params={"upload": upload, "filename": "broken.csv"},
+        state=JobState.FAILED,
+        finished_at=timezone.now() - datetime.timedelta(days=40),
+    )
+    assert jobs.purge_old_jobs() == 1
+    assert not default_storage.exists(upload) and not Job.objects.filter(pk=job.pk).exists()
