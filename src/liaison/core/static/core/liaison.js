@@ -1,4 +1,5 @@
-// Liaison's own behaviour: charts drawn from data the server put in the page.
+// Liaison's own behaviour: charts drawn from data the server put in the page, and what the
+// Content-Security-Policy keeps out of the markup (style attributes, on… handlers, hx-on).
 (function () {
   "use strict";
 
@@ -42,7 +43,23 @@
     });
   }
 
+  // Widths the server computes (a job's progress) come as data attributes: the policy
+  // refuses style attributes, not a style a script sets.
+  function applyWidths(root) {
+    root.querySelectorAll("[data-progress-percent]").forEach(function (bar) {
+      bar.style.width = bar.dataset.progressPercent + "%";
+    });
+  }
+  // htmx sends the filters of a list marked data-submits-by-htmx (its hx-trigger says
+  // "submit"): the browser must not also submit the form itself and leave the page.
+  document.addEventListener("submit", function (event) {
+    if (event.target.closest("[data-submits-by-htmx]")) event.preventDefault();
+  });
+  // New content from htmx (the job panel, polled every second) gets its widths too.
+  document.addEventListener("htmx:load", function (event) { applyWidths(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
+    applyWidths(document);
     drawBarChart(document.getElementById("partners-by-country"), "partners-by-country-data");
     // Any <canvas data-chart="ID"> is drawn from the json_script element with that id;
     // data-chart-horizontal draws the bars sideways (long labels such as statuses).

@@ -1,0 +1,60 @@
+"""The response headers that keep what a page shows from being kept or reused elsewhere
+(OWASP ASVS 5.0 V3.4 and V14.3): no cache of personal data, no powerful browser features.
+
+The Content-Security-Policy itself comes from django-csp (`CONTENT_SECURITY_POLICY` in the
+settings); X-Frame-Options, nosniff, the referrer and opener policies from Django's
+SecurityMiddleware and XFrameOptionsMiddleware."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+# Nothing in Liaison uses the camera, the microphone, the position, payments or devices:
+# a script that got in anyway (a compromised dependency) must not be able to ask for them.
+# `browsing-topics` replaced FLoC's `interest-cohort`, which Chromium no longer knows and
+# reports as an error on every page.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+def carries_personal_data(request: HttpRequest) -> bool:
+    """Every answer to a signed-in person or an API token may show a victim, a suspect or a
+    passport: the simplest rule that cannot forget a page, an export or an endpoint."""
+    if getattr(request, "api_token", None) is not None:
+        return True
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
+class SecurityHeadersMiddleware:
+    """Adds `Cache-Control: no-store` to answers that carry personal data, so that neither
+    the browser's cache nor a proxy keeps a copy after sign-out (a shared office computer,
+    the back button), and the Permissions-Policy to every answer. Static files never reach
+    it: WhiteNoise, outside it, answers them first, and they stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if carries_personal_data(request):
+            # no-store, and Django's no-cache, must-revalidate, private and Expires beside it
+            # for the older proxies that read only those.
+            add_never_cache_headers(response)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
