@@ -253,6 +253,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_FAILURE_VIEW = "liaison.core.views.csrf_failure"  # styled under the CSP
 
 # Lockout: this many failed logins for one username within the window lock it.
 LIAISON_LOCKOUT_FAILURES = env_int("LIAISON_LOCKOUT_FAILURES", 5)

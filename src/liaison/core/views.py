@@ -362,6 +362,15 @@ def permission_denied(request, exception=None):
 
 
 @login_not_required
+def csrf_failure(request, reason=""):
+    """A form sent after its session ended, or from another site. Django's own page styles
+    itself inline, which the Content-Security-Policy refuses; this one is the product's."""
+    return error_response(
+        request, 403, _("The form has expired. Go back, reload the page and send it again.")
+    )
+
+
+@login_not_required
 def page_not_found(request, exception=None):
     return error_response(
         request, 404, _("There is no such page or record, or it is not visible to you.")

@@ -108,6 +108,15 @@ def test_the_framing_sniffing_referrer_and_opener_headers_stay(client):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+def test_a_form_refused_for_its_csrf_token_gets_the_products_own_page(personas):
+    response = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en").post(
+        reverse("core:login"), {"username": "ico", "password": "x"}
+    )
+    assert response.status_code == 403
+    assert "error.html" in [t.name for t in response.templates]
+    assert "The form has expired" in response.content.decode()
+
+
 # What the policy refuses in markup: a style attribute, an on… handler, hx-on (htmx would
 # need 'unsafe-eval'), a <style> or <script> element without the nonce. A JSON data island
 # (type="application/json") does not execute and is allowed.
