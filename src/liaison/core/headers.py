@@ -10,8 +10,8 @@ from django.utils.cache import add_never_cache_headers
 
 # Nothing in Liaison uses the camera, the microphone, the position, payments or devices:
 # a script that got in anyway (a compromised dependency) must not be able to ask for them.
-# `browsing-topics` replaced FLoC's `interest-cohort`, which Chromium no longer knows and
-# reports as an error on every page.
+# Nor may the browser file the officer's visits under an advertising interest:
+# `interest-cohort` (FLoC) for the browsers that tried it, `browsing-topics` for its successor.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
@@ -22,6 +22,7 @@ PERMISSIONS_POLICY = ", ".join(
         "display-capture",
         "geolocation",
         "gyroscope",
+        "interest-cohort",
         "magnetometer",
         "microphone",
         "midi",

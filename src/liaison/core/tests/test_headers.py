@@ -95,7 +95,7 @@ def test_every_answer_denies_the_browsers_powerful_features(client, client_for, 
         features = dict(
             item.strip().split("=") for item in response["Permissions-Policy"].split(",")
         )
-        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"):
             assert features[feature] == "()"
         assert set(features.values()) == {"()"}
 
