@@ -387,7 +387,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
-        "base-uri": [SELF],
+        "base-uri": [NONE],  # ASVS 5.0 V3.4.3 asks for none; no page has a <base>
         "object-src": [NONE],
     },
 }

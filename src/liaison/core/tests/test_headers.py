@@ -37,7 +37,7 @@ def test_the_policy_allows_only_the_products_own_scripts_and_styles(client_for, 
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
-        "base-uri": ["'self'"],
+        "base-uri": ["'none'"],
         "object-src": ["'none'"],
     }
 
