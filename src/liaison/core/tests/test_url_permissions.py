@@ -15,7 +15,7 @@ import pytest
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from liaison.agreements import services as agreement_services
@@ -77,6 +77,7 @@ def world(request, personas, cambodia_police, institutions, settings):
     return SimpleNamespace(
         **vars(p),
         manila=stations.manila_officer,
+        manila_post=stations.manila,
         thai_partner=UserFactory(
             username="thai", role=Role.PARTNER_LIAISON, institution=None, partner_body=thai
         ),
@@ -214,3 +215,74 @@ def test_every_missing_persona_is_explained():
         p.id for p in REGISTRY if (p.refused is None or p.out_of_scope is None) and not p.why
     ]
     assert not unexplained, f"say why no role is refused or out of scope: {unexplained}"
+
+
+# --- a record of another, named through one's own ----------------------------------------
+
+
+@pytest.fixture
+def elsewhere(world, institutions):
+    """The Manila desk's case, with its victim and a document, and the Seoul agency's
+    application with its draft: records out of the officer's and the requester's scope."""
+    desk = world.manila_post
+    report = intake.report_receive(
+        actor=world.manila,
+        data=report_data(desk.country, post=desk, person_name="박서준", city="Manila"),
+    )
+    case = intake.case_open(actor=world.manila, reports=[report], title="Held in Pampanga")
+    agreement = AgreementFactory(
+        counterpart=world.cnp, country=world.cnp.country, institution=institutions.seoul
+    )
+    return SimpleNamespace(
+        victim=case.victims.get(),
+        document=timeline.entry_add(
+            actor=world.manila,
+            case=case,
+            kind="document",
+            body="Screenshot of the job offer",
+            upload=ContentFile(b"\xff\xd8jpeg", name="offer.jpg"),
+        ),
+        agreement_document=agreement_services.document_upload(
+            actor=world.outsider, agreement=agreement, kind=DocumentKind.DRAFT, upload=pdf()
+        ),
+    )
+
+
+# Each names one's own record in the URL and another's below it: the product looks the
+# second up within the first, so it is not found.
+NESTED = {
+    "victim of another case, edited": (
+        "overseas",
+        "post",
+        lambda w, e: reverse("cases:item_action", args=[w.case.pk, "victim_edit", e.victim.pk]),
+    ),
+    "victim of another case, its form": (
+        "overseas",
+        "get",
+        lambda w, e: reverse(
+            "cases:item_action_form", args=[w.case.pk, "victim_status", e.victim.pk]
+        ),
+    ),
+    "passport of another case's victim": (
+        "overseas",
+        "post",
+        lambda w, e: reverse("cases:passport", args=[w.case.pk, "victim", e.victim.pk]),
+    ),
+    "document of another case": (
+        "overseas",
+        "get",
+        lambda w, e: reverse("cases:document", args=[w.case.pk, e.document.pk]),
+    ),
+    "document of another agreement": (
+        "requester",
+        "get",
+        lambda w, e: reverse("agreements:document", args=[w.agreement.pk, e.agreement_document.pk]),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_a_record_of_another_is_not_found_through_ones_own(client_for, world, elsewhere, name):
+    persona, method, url = NESTED[name]
+    response = getattr(client_for(getattr(world, persona)), method)(url(world, elsewhere))
+    assert response.status_code == 404, (name, response.status_code)
