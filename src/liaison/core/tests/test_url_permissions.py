@@ -145,17 +145,22 @@ def test_anonymous_no_permission_permitted_and_out_of_scope(client, client_for, 
     elif anonymous.status_code != 302 or not anonymous.url.startswith("/login/"):
         failures.append(f"anonymous: {anonymous.status_code}, not sent to sign in")
 
-    if probe.refused:
-        user = getattr(world, probe.refused)
-        refused = _ask(_signed_in(client_for, user, probe, world, permitted=False), probe, world)
-        if refused.status_code != 403:
-            failures.append(f"no permission ({probe.refused}): {refused.status_code}, not 403")
-
-    if probe.out_of_scope:
-        user = getattr(world, probe.out_of_scope)
-        hidden = _ask(_signed_in(client_for, user, probe, world, permitted=False), probe, world)
-        if hidden.status_code != 404:
-            failures.append(f"out of scope ({probe.out_of_scope}): {hidden.status_code}, not 404")
+    for persona, wanted, way in (
+        (probe.refused, 403, "no permission"),
+        (probe.out_of_scope, 404, "out of scope"),
+    ):
+        if persona is None:
+            continue
+        signed_in = _signed_in(client_for, getattr(world, persona), probe, world, permitted=False)
+        got = _ask(signed_in, probe, world).status_code
+        if got != wanted:
+            failures.append(f"{way} ({persona}): {got}, not {wanted}")
+        if probe.method == "get" and not probe.api:
+            # A page that also takes a form refuses its POST as it refuses its GET; one
+            # that takes none answers 405 before anything else.
+            posted = signed_in.post(probe.url(world), {}).status_code
+            if posted not in (wanted, 405):
+                failures.append(f"{way} ({persona}), POST: {posted}, not {wanted}")
 
     user = getattr(world, probe.permitted)
     answer = _ask(_signed_in(client_for, user, probe, world, permitted=True), probe, world)

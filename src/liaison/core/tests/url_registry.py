@@ -8,6 +8,12 @@ names its personas by their attribute on `world` (the `personas` of liaison/conf
 plus `manila`, the officer of another post, and `thai_partner`, the liaison of another
 agency). `refused` is a persona whose role lacks the right; `out_of_scope` one whose role
 has it but not for this record. Where either does not apply, `why` says so.
+
+The product's rule, asserted for each: a role without the right is refused with 403 (and
+the refusal audited); a record out of the user's scope is not found, 404, so that its
+existence is not revealed. Nothing answers 404 to a role without the right: one's own API
+tokens are looked up before any right is asked, so `DELETE tokens/{pk}` has no refused
+role, only another person's token out of scope.
 """
 
 from __future__ import annotations
