@@ -20,7 +20,7 @@ from liaison.core import import_pages
 from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import Institution
-from liaison.core.permissions import Perm, can, require
+from liaison.core.permissions import Perm, can, refuse, require
 from liaison.core.routing import reads_from_replica
 from liaison.core.views import apply_errors, save_form
 
@@ -278,7 +278,31 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
 class Action:
     form: Callable
     run: Callable  # (request, agreement, cleaned_data) -> success message
+    # Whether the user's role may take the action on this agreement at all, asked before
+    # the form is read: a role without the right is refused (403, audited), not shown the
+    # form's errors. Whether the agreement's status allows it is the service's to say.
+    allowed: Callable  # (user, agreement) -> bool
     files: bool = False
+
+
+def _moves_it(user, agreement) -> bool:
+    return (
+        permissions.acts_for(user, agreement)
+        or permissions.can_review(user)
+        or permissions.can_decide(user)
+    )
+
+
+def _uploads(user, agreement) -> bool:
+    return permissions.acts_for(user, agreement) or permissions.can_review(user)
+
+
+def _reviews(user, agreement) -> bool:
+    return permissions.can_review(user)
+
+
+def _decides(user, agreement) -> bool:
+    return permissions.can_decide(user)
 
 
 def _move(request, agreement, data):
@@ -390,23 +414,34 @@ def _decide_termination(request, agreement, data):
 
 
 ACTIONS = {
-    "move": Action(lambda a, *x, **k: forms.ReasonForm(*x, **k), _move),
-    "upload": Action(lambda a, *x, **k: forms.DocumentForm(*x, **k), _upload, files=True),
-    "exception": Action(lambda a, *x, **k: forms.ExceptionForm(*x, **k), _exception),
-    "review": Action(lambda a, *x, **k: forms.ReviewForm(*x, **k), _review),
-    "final_text": Action(lambda a, *x, **k: forms.FinalTextForm(*x, agreement=a, **k), _final_text),
-    "decide": Action(lambda a, *x, **k: forms.DecisionForm(*x, **k), _decide),
-    "sign": Action(lambda a, *x, **k: forms.SignForm(*x, **k), _sign, files=True),
-    "result_report": Action(
-        lambda a, *x, **k: forms.ResultReportForm(*x, **k), _result_report, files=True
+    "move": Action(lambda a, *x, **k: forms.ReasonForm(*x, **k), _move, _moves_it),
+    "upload": Action(lambda a, *x, **k: forms.DocumentForm(*x, **k), _upload, _uploads, files=True),
+    "exception": Action(lambda a, *x, **k: forms.ExceptionForm(*x, **k), _exception, _reviews),
+    "review": Action(lambda a, *x, **k: forms.ReviewForm(*x, **k), _review, _reviews),
+    "final_text": Action(
+        lambda a, *x, **k: forms.FinalTextForm(*x, agreement=a, **k), _final_text, _reviews
     ),
-    "activity": Action(lambda a, *x, **k: forms.ActivityForm(*x, **k), _activity),
-    "annual_report": Action(lambda a, *x, **k: forms.AnnualReportForm(*x, **k), _annual_report),
+    "decide": Action(lambda a, *x, **k: forms.DecisionForm(*x, **k), _decide, _decides),
+    "sign": Action(
+        lambda a, *x, **k: forms.SignForm(*x, **k), _sign, permissions.acts_for, files=True
+    ),
+    "result_report": Action(
+        lambda a, *x, **k: forms.ResultReportForm(*x, **k),
+        _result_report,
+        permissions.can_report,
+        files=True,
+    ),
+    "activity": Action(
+        lambda a, *x, **k: forms.ActivityForm(*x, **k), _activity, permissions.can_record_activity
+    ),
+    "annual_report": Action(
+        lambda a, *x, **k: forms.AnnualReportForm(*x, **k), _annual_report, permissions.can_report
+    ),
     "recommend_termination": Action(
-        lambda a, *x, **k: forms.TerminationRecommendForm(*x, **k), _recommend
+        lambda a, *x, **k: forms.TerminationRecommendForm(*x, **k), _recommend, _reviews
     ),
     "decide_termination": Action(
-        lambda a, *x, **k: forms.TerminationDecisionForm(*x, **k), _decide_termination
+        lambda a, *x, **k: forms.TerminationDecisionForm(*x, **k), _decide_termination, _decides
     ),
 }
 
@@ -417,6 +452,8 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
+    if not spec.allowed(request.user, agreement):
+        refuse(request.user, what=f"agreements.{action}")
     form = spec.form(agreement, request.POST, request.FILES if spec.files else None)
     if form.is_valid():
         try:

@@ -214,6 +214,23 @@ def test_an_unknown_action_is_404_and_a_forbidden_one_403(client_for, personas, 
     assert response.status_code == 404
 
 
+def test_an_action_the_role_may_not_take_is_refused_before_its_form_is_read(
+    client_for, personas, draft
+):
+    # A requester does not review: an empty form is refused (and the refusal audited),
+    # not answered with the form's errors as if the review were theirs to record.
+    response = client_for(personas.requester).post(
+        reverse("agreements:action", args=[draft.pk, "review"]), {}
+    )
+    assert response.status_code == 403
+    refusal = AuditEvent.objects.order_by("-pk").first()
+    assert (refusal.action, refusal.object_type, refusal.actor) == (
+        AuditAction.ACCESS_DENIED,
+        "agreements.review",
+        personas.requester,
+    )
+
+
 def test_an_upload_from_the_page_and_its_download(client_for, personas, draft):
     client = client_for(personas.requester)
     response = client.post(

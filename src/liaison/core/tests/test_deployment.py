@@ -1,6 +1,7 @@
 """The production configuration: `check --deploy` is clean, and missing secrets stop startup."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -8,7 +9,8 @@ import pytest
 
 PRODUCTION_ENV = {
     "LIAISON_DEPLOYMENT": "production",
-    "LIAISON_SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
+    # Long and random, as Django's deploy check wants it (security.W009).
+    "LIAISON_SECRET_KEY": secrets.token_urlsafe(50),
     "LIAISON_ALLOWED_HOSTS": "liaison.police.example",
     "DATABASE_URL": "sqlite:////tmp/liaison-deploy-check.sqlite3",
 }
@@ -31,7 +33,9 @@ def run_liaison(*args, env):
 def test_check_deploy_reports_nothing_in_production():
     result = run_liaison("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    # Clean by meeting every check, not by silencing one (SILENCED_SYSTEM_CHECKS).
+    assert "no issues (0 silenced)" in result.stdout, result.stdout
+    assert "WARNING" not in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("missing", ["LIAISON_SECRET_KEY", "LIAISON_ALLOWED_HOSTS", "DATABASE_URL"])
