@@ -106,7 +106,7 @@ class Command(BaseCommand):
         env = {**os.environ, "DATABASE_URL": url}
         # A replica of the configured database is not one of the benchmark's.
         env.pop("DATABASE_REPLICA_URL", None)
-        with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True) as child:  # noqa: S603
+        with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True) as child:  # noqa: S603  # nosec B603
             for line in child.stdout:
                 self.stdout.write(line.rstrip("\n"))
         if child.returncode:
