@@ -5,6 +5,7 @@ with Argon2, which is slow on purpose, and the flood takes every worker."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import tempfile
@@ -18,9 +19,10 @@ from pathlib import Path
 from ..timing import percentile
 from . import servers, sides
 from .benchmark import Out, Plan, prepare
-from .driver import FORM, SIGN_IN, Account, Client, Data, Officer, _form
+from .driver import FORM, SIGN_IN, TIMEOUT, Account, Client, Data, Officer, _form
 
 CASE_LIST = "/cases/"
+FLOOD_ADDRESS = "127.0.0.2"
 UNLIMITED = "1000000/m"  # the limit off: every attempt reaches the password check
 
 
@@ -43,6 +45,11 @@ def _login_rate(rate: str | None) -> Iterator[None]:
 
 def _flood(port: int, stop: threading.Event, statuses: Counter, lock: threading.Lock) -> None:
     client = Client(port)
+    # From an address of its own (all of 127/8 is this machine): the officer, on 127.0.0.1,
+    # is another address, as a stranger's flood and an officer are.
+    client.connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=TIMEOUT, source_address=(FLOOD_ADDRESS, 0)
+    )
     client.send("GET", SIGN_IN)
     fields = {
         "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
@@ -109,7 +116,7 @@ def run(plan: Plan, out: Out, *, clients: int, samples: int, create_database) ->
             out(f"Created the database {sides.database_name(side.database_url)}.")
         prepared = prepare(side, plan, password, out)
         out(
-            f"{clients} clients flood {SIGN_IN} from one address; the case list of one "
+            f"{clients} clients flood {SIGN_IN} from {FLOOD_ADDRESS}; the case list of one "
             f"signed-in officer, {samples} requests one at a time, on 1 node of "
             f"{plan.workers} workers ({prepared['cases']:,} cases, {prepared['vendor']})."
         )
