@@ -122,6 +122,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("For temporary accounts: the scheduled job disables the account then."),
     )
+    # An account enabled again counts as used from then: the daily job measures disuse from
+    # the latest of the last sign-in, the creation and this.
+    reactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 

@@ -18,7 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -194,8 +194,15 @@ def user_update(*, actor: User, user: User, **fields) -> User:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     if "expires_at" in fields and fields["expires_at"] != user.expires_at:
         _validate_expiry(fields["expires_at"])
+    enabled_again = not user.is_active and fields.get("is_active") is True
     for name, value in fields.items():
         setattr(user, name, value)
+    if enabled_again:
+        if user.expires_at is not None and user.expires_at <= timezone.now():
+            raise ValidationError(
+                {"expires_at": _("Set a later expiry, or none, to enable this account again.")}
+            )
+        user.reactivated_at = timezone.now()
     user.full_clean()
     user.save()
     audit.record_updated(user, before, actor=actor)
@@ -254,7 +261,11 @@ def users_disable_stale(*, now: datetime | None = None) -> StaleAccounts:
     expired = active.filter(expires_at__lte=now)
     unused = (
         active.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
-        .annotate(last_seen=Coalesce("last_login", "date_joined"))
+        .annotate(
+            last_seen=Greatest(
+                Coalesce("last_login", "date_joined"), Coalesce("reactivated_at", "date_joined")
+            )
+        )
         .filter(last_seen__lt=unused_since)
     )
     done = StaleAccounts()

@@ -4,10 +4,11 @@ LIAISON_INACTIVE_DAYS (CJIS AC-2(3)), each audited as the scheduler's change."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.core import jobs
+from liaison.core import jobs, services
 from liaison.core.account_jobs import KIND
 from liaison.core.choices import AuditAction, JobState
 from liaison.core.models import AuditEvent, User
@@ -98,3 +99,26 @@ def test_an_administrator_sets_an_expiry_in_the_future_only(client_for, personas
 def test_only_an_administrator_edits_an_account(client_for, personas):
     url = reverse("core:user_edit", args=[personas.requester.pk])
     assert client_for(personas.ico).post(url, {"expires_at": "2030-01-01T09:00"}).status_code == 403
+
+
+def test_an_account_enabled_again_is_not_disabled_again_the_next_night(personas, settings):
+    days = settings.LIAISON_INACTIVE_DAYS
+    unused = account("unused", last_login=timezone.now() - DAY * (days + 1), joined_days_ago=400)
+    assert services.users_disable_stale().unused == ["unused"]
+    services.user_update(actor=personas.admin, user=unused, is_active=True)
+    assert services.users_disable_stale(now=timezone.now() + DAY).unused == []
+    # Unused again for the whole period since, it is disabled again (with everyone else).
+    later = services.users_disable_stale(now=timezone.now() + DAY * (days + 1))
+    assert "unused" in later.unused
+
+
+def test_an_expired_account_is_enabled_again_only_with_a_later_expiry(personas):
+    expired = account("temp", expires_at=timezone.now() - DAY)
+    services.users_disable_stale()
+    with pytest.raises(ValidationError) as refused:
+        services.user_update(actor=personas.admin, user=expired, is_active=True)
+    assert "expires_at" in refused.value.message_dict
+    services.user_update(
+        actor=personas.admin, user=expired, is_active=True, expires_at=timezone.now() + DAY * 7
+    )
+    assert User.objects.get(pk=expired.pk).is_active
