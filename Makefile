@@ -17,6 +17,7 @@ lint:
 	.venv/bin/ruff format --check src
 	.venv/bin/lint-imports --no-logo
 	.venv/bin/mypy
+	.venv/bin/bandit -q -c pyproject.toml -r src
 
 format:
 	.venv/bin/ruff format src && .venv/bin/ruff check --fix src

@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "liaison.core.middleware.SessionKeepAliveMiddleware",
     "liaison.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "liaison.core.middleware.SessionAbsoluteLimitMiddleware",  # after messages: it says why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "liaison.core.middleware.LoginRequiredByDefaultMiddleware",
@@ -242,6 +243,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "liaison.core.passwords.ContextWordsValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
@@ -258,6 +260,19 @@ CSRF_FAILURE_VIEW = "liaison.core.views.csrf_failure"  # styled under the CSP
 # Lockout: this many failed logins for one username within the window lock it.
 LIAISON_LOCKOUT_FAILURES = env_int("LIAISON_LOCKOUT_FAILURES", 5)
 LIAISON_LOCKOUT_WINDOW_SECONDS = env_int("LIAISON_LOCKOUT_WINDOW_SECONDS", 15 * 60)
+# Before any account counts, sign-in attempts per client address (core/ratelimit.py): a
+# flood from one address gets 429 instead of locking officers out or hashing passwords.
+LIAISON_LOGIN_RATE = env_str("LIAISON_LOGIN_RATE", "10/m")
+# The proxies whose X-Forwarded-For is believed (addresses or CIDRs); from anyone else the
+# client is REMOTE_ADDR. In production the default is nginx on the same host.
+LIAISON_TRUSTED_PROXIES = env_list(
+    "LIAISON_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PRODUCTION else []
+)
+# Sessions end this long after sign-in whatever the activity (CJIS AC-12).
+LIAISON_SESSION_ABSOLUTE_SECONDS = env_int("LIAISON_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+# Accounts nobody signed in to for this many days are disabled by the daily job.
+LIAISON_INACTIVE_DAYS = env_int("LIAISON_INACTIVE_DAYS", 90)
+LIAISON_ACCOUNT_JOBS_AT = env_str("LIAISON_ACCOUNT_JOBS_AT", "04:15")
 
 # Agreements: the regulation's deadlines and the reminder job (see agreements/conf.py).
 LIAISON_RESULT_REPORT_DUE_DAYS = env_int("LIAISON_RESULT_REPORT_DUE_DAYS", 30)

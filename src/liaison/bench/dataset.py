@@ -87,7 +87,7 @@ def wipe() -> None:
             cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
         else:
             for table in reversed(tables):
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608  # nosec B608
 
 
 def _pending_file() -> Path:

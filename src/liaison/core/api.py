@@ -128,7 +128,7 @@ def _exists(data: dict, *fields: str) -> None:
         pk = data.get(f"{field}_id")
         model = User._meta.get_field(field).related_model
         # A foreign key's model, resolved once the apps are ready.
-        assert isinstance(model, type) and issubclass(model, Model)
+        assert isinstance(model, type) and issubclass(model, Model)  # nosec B101 # narrows the type for mypy; true once the apps are loaded
         if pk is not None and not model._default_manager.filter(pk=pk).exists():
             raise ValidationError({field: "No such record."})
 

@@ -10,8 +10,16 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Every app's job kinds and periodic jobs (`<app>/jobs.py`), core's own first, so
         # the worker and the pages know them all.
+        from django.contrib.auth.signals import user_logged_in
         from django.utils.module_loading import autodiscover_modules
 
-        from . import listing  # noqa: F401 — registers the export job
+        from . import (
+            account_jobs,  # noqa: F401 — registers the daily account review
+            listing,  # noqa: F401 — registers the export job
+        )
+        from .middleware import stamp_sign_in
+
+        # The session's absolute limit counts from sign-in, however the sign-in happened.
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="liaison.core.stamp_sign_in")
 
         autodiscover_modules("jobs")

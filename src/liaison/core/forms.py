@@ -108,8 +108,12 @@ class UserForm(forms.ModelForm):
             "language",
             "time_zone",
             "is_active",
+            "expires_at",
         ]
         widgets = {
+            "expires_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "language": forms.Select(choices=settings.LANGUAGES),
             "time_zone": forms.Select(choices=time_zone_choices()),
         }

@@ -1,9 +1,11 @@
 """Request plumbing: request ids and addresses for the audit trail, structured request
-logs, early refusal of oversized bodies, API tokens, idle expiry of sessions, user
-preferences, login by default, and read-your-writes with a read replica."""
+logs, early refusal of oversized bodies, API tokens, idle and absolute expiry of sessions,
+user preferences, login by default, and read-your-writes with a read replica."""
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import logging
 import re
 import time
@@ -11,7 +13,10 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -20,7 +25,7 @@ from django.utils.translation import gettext as _
 from . import routing
 from .audit import RequestContext, reset_request_context, set_request_context
 from .models import ApiToken, User
-from .services import api_token_authenticate
+from .services import api_token_authenticate, user_session_expired
 
 log = logging.getLogger("liaison.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -44,11 +49,38 @@ def is_api_request(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies)
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.LIAISON_TRUSTED_PROXIES)))
+
+
 def client_address(request: HttpRequest) -> str | None:
-    # Behind a reverse proxy the client is the last address the proxy appended.
-    if settings.PRODUCTION and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, for the audit trail and the rate limits. X-Forwarded-For is
+    believed only from LIAISON_TRUSTED_PROXIES: anyone else could write any address there
+    (and so dodge a rate limit, or put a stranger's address in the audit trail). Read from
+    the right, the first hop that is not a trusted proxy is the client."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if not forwarded or remote is None or not _is_trusted_proxy(remote):
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted_proxy(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote  # not an address: made up before our proxies saw it
+    return hops[0] if hops else remote
 
 
 def error_response(request: HttpRequest, status: int, message: str) -> HttpResponse:
@@ -188,6 +220,51 @@ class SessionKeepAliveMiddleware:
             if now - session.get(self.KEY, 0) >= settings.LIAISON_SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now  # modified: SessionMiddleware saves it, expiry anew
         return response
+
+
+SIGNED_IN_AT = "_signed_in_at"
+
+
+def stamp_sign_in(sender, request: HttpRequest, user: User, **kwargs) -> None:
+    """On `user_logged_in`: the time the session's absolute limit counts from."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SIGNED_IN_AT] = int(time.time())
+
+
+class SessionAbsoluteLimitMiddleware:
+    """Ends a browser session LIAISON_SESSION_ABSOLUTE_SECONDS after sign-in however busy it
+    is (CJIS AC-12, ASVS 7.3.2), beside the idle expiry: a stolen session cookie stops
+    working by the end of the shift. Sits after the messages middleware, to say why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: LiaisonRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        session = request.session
+        if (
+            session.session_key
+            and user is not None
+            and user.is_authenticated
+            and getattr(request, "api_token", None) is None
+        ):
+            now = int(time.time())
+            signed_in_at = session.get(SIGNED_IN_AT)
+            if signed_in_at is None:  # a session from before the limit: it counts from now
+                session[SIGNED_IN_AT] = now
+            elif now - signed_in_at >= settings.LIAISON_SESSION_ABSOLUTE_SECONDS:
+                return self._end(request, user)
+        return self.get_response(request)
+
+    def _end(self, request: LiaisonRequest, user: User) -> HttpResponse:
+        user_session_expired(user=user)
+        logout(request)
+        message = _("Your session has reached its time limit. Sign in again.")
+        if is_api_request(request):
+            return JsonResponse({"detail": message}, status=401)
+        messages.info(request, message)
+        return redirect_to_login(request.get_full_path())
 
 
 class UserPreferencesMiddleware:

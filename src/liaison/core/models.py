@@ -114,7 +114,17 @@ class User(AbstractUser):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul")
     failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
     last_failed_login_at = models.DateTimeField(null=True, blank=True, editable=False)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+    # CJIS AC-7: a lock stays until an administrator releases it; this is when it began.
+    locked_at = models.DateTimeField(_("locked since"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(
+        _("account expires"),
+        null=True,
+        blank=True,
+        help_text=_("For temporary accounts: the scheduled job disables the account then."),
+    )
+    # An account enabled again counts as used from then: the daily job measures disuse from
+    # the latest of the last sign-in, the creation and this.
+    reactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 
@@ -143,7 +153,7 @@ class User(AbstractUser):
 
     @property
     def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
+        return self.locked_at is not None
 
 
 class ApiToken(models.Model):

@@ -5,21 +5,27 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import zoneinfo
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from . import audit
-from .choices import AuditAction
+from .choices import AuditAction, Role
 from .models import ApiToken, Institution, User
 from .permissions import Perm, require
 
@@ -32,69 +38,84 @@ USER_EDITABLE_FIELDS = [
     "language",
     "time_zone",
     "is_active",
+    "expires_at",
 ]
+
+log = logging.getLogger("liaison.auth")
 
 
 class LoginRefused(Exception):
     """Sign-in refused; the message is safe to show."""
 
 
-def _lockout_message(user: User) -> str:
-    local = timezone.localtime(user.locked_until)
-    return _("This account is locked after repeated failed sign-ins until %(time)s.") % {
-        "time": local.strftime("%Y-%m-%d %H:%M")
-    }
+LOCKED_MESSAGE = _lazy(
+    "This account is locked after repeated failed sign-ins. An administrator must release it."
+)
 
 
 def user_login(*, request: HttpRequest, username: str, password: str) -> User:
-    """Checks the password with lockout: repeated failures within the window lock the account."""
+    """Checks the password with lockout (CJIS AC-7): repeated failures within the window
+    lock the account until an administrator releases it."""
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()
-        if user is not None and user.is_locked:
-            audit.record(
-                AuditAction.LOGIN_FAILED,
-                actor=None,
-                obj=user,
-                reason="locked",
-                actor_label=username,
+        locked = user is not None and user.is_locked
+        if not locked:
+            authenticated = authenticate(
+                request, username=user.username if user else username, password=password
             )
-            raise LoginRefused(_lockout_message(user))
-        authenticated = authenticate(
-            request, username=user.username if user else username, password=password
+            if authenticated is not None:
+                User.objects.filter(pk=authenticated.pk).update(
+                    failed_login_count=0, last_failed_login_at=None
+                )
+                audit.record(AuditAction.LOGIN, actor=authenticated, obj=authenticated)
+                return authenticated
+            _register_failure(user, username, reason="")
+    if locked:
+        # Outside the transaction above, which a refusal would otherwise roll back with
+        # this row: every attempt on a locked account stays in the audit trail.
+        audit.record(
+            AuditAction.LOGIN_FAILED,
+            actor=None,
+            obj=user,
+            reason="locked",
+            actor_label=username[:150],
         )
-        if authenticated is None:
-            _register_failure(user, username)
-        else:
-            User.objects.filter(pk=authenticated.pk).update(
-                failed_login_count=0, last_failed_login_at=None, locked_until=None
-            )
-            audit.record(AuditAction.LOGIN, actor=authenticated, obj=authenticated)
-            return authenticated
     if user is not None:
-        user.refresh_from_db()
+        user.refresh_from_db(fields=["locked_at"])
         if user.is_locked:
-            raise LoginRefused(_lockout_message(user))
+            raise LoginRefused(str(LOCKED_MESSAGE))
     raise LoginRefused(_("The username or password is not correct."))
 
 
-def _register_failure(user: User | None, username: str) -> None:
+@transaction.atomic
+def register_failed_sign_in(user: User | None, username: str, reason: str) -> bool:
+    """A failed sign-in step other than the password (a wrong second factor): audited and
+    counted toward the same lockout. Returns whether the account is now locked."""
+    if user is not None:
+        user = User.objects.select_for_update().get(pk=user.pk)
+    return _register_failure(user, username, reason=reason)
+
+
+def _register_failure(user: User | None, username: str, *, reason: str) -> bool:
     audit.record(
         AuditAction.LOGIN_FAILED,
         actor=None,
         obj=user,
+        reason=reason,
         actor_label=username[:150],
         object_type="" if user else "core.user",
         object_repr=(user and str(user)) or username[:150],
     )
-    if user is None:
-        return
+    if user is None or user.is_locked:
+        return user is not None
     now = timezone.now()
     window = timedelta(seconds=settings.LIAISON_LOCKOUT_WINDOW_SECONDS)
     recent = user.last_failed_login_at is not None and now - user.last_failed_login_at < window
     user.failed_login_count = user.failed_login_count + 1 if recent else 1
     user.last_failed_login_at = now
-    if user.failed_login_count >= settings.LIAISON_LOCKOUT_FAILURES:
-        user.locked_until = now + window
+    locks = user.failed_login_count >= settings.LIAISON_LOCKOUT_FAILURES
+    if locks:
+        user.locked_at = now
         audit.record(
             AuditAction.LOCKOUT,
             actor=None,
@@ -102,11 +123,46 @@ def _register_failure(user: User | None, username: str) -> None:
             actor_label=username[:150],
             reason=f"{user.failed_login_count} failed sign-ins",
         )
-    user.save(update_fields=["failed_login_count", "last_failed_login_at", "locked_until"])
+        locked_user = user
+        transaction.on_commit(lambda: _alert_administrators(locked_user))
+    user.save(update_fields=["failed_login_count", "last_failed_login_at", "locked_at"])
+    return locks
+
+
+def _alert_administrators(user: User) -> None:
+    """CJIS AC-7 asks that a lock be noticed: every active administrator gets an e-mail.
+    Sent after the lock commits; a mail server that fails is logged, the lock stays."""
+    recipients = list(
+        User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    # In the agency's language: the request that locked it speaks the stranger's.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Liaison: the account %(username)s is locked") % {"username": user.username}
+        body = _(
+            "The account %(user)s was locked after %(count)s failed sign-ins at %(time)s. "
+            "It stays locked until an administrator releases it on its page in Liaison."
+        ) % {
+            "user": str(user),
+            "count": user.failed_login_count,
+            "time": timezone.localtime(user.locked_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    try:
+        send_mail(subject, body, None, recipients)
+    except OSError:
+        log.exception("the lockout alert for %s could not be sent", user.username)
 
 
 def user_logout_recorded(*, user: User) -> None:
     audit.record(AuditAction.LOGOUT, actor=user, obj=user)
+
+
+def user_session_expired(*, user: User) -> None:
+    """A session ended by its absolute time limit, not by its user."""
+    audit.record(AuditAction.LOGOUT, actor=user, obj=user, reason="session expired")
 
 
 def _validate_new_password(password: str, user: User) -> None:
@@ -120,6 +176,7 @@ def _validate_new_password(password: str, user: User) -> None:
 def user_create(*, actor: User, username: str, password: str, **fields) -> User:
     require(actor, Perm.MANAGE_USERS)
     user = User(username=username, **fields)
+    _validate_expiry(user.expires_at)
     _validate_new_password(password, user)
     user.set_password(password)
     user.full_clean()
@@ -135,12 +192,27 @@ def user_update(*, actor: User, user: User, **fields) -> User:
     before = audit.snapshot(user, USER_EDITABLE_FIELDS)
     if user.pk == actor.pk and fields.get("is_active") is False:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    if "expires_at" in fields and fields["expires_at"] != user.expires_at:
+        _validate_expiry(fields["expires_at"])
+    enabled_again = not user.is_active and fields.get("is_active") is True
     for name, value in fields.items():
         setattr(user, name, value)
+    if enabled_again:
+        if user.expires_at is not None and user.expires_at <= timezone.now():
+            raise ValidationError(
+                {"expires_at": _("Set a later expiry, or none, to enable this account again.")}
+            )
+        user.reactivated_at = timezone.now()
     user.full_clean()
     user.save()
     audit.record_updated(user, before, actor=actor)
     return user
+
+
+def _validate_expiry(expires_at) -> None:
+    # Only a new expiry is checked: an account that has expired may still be edited.
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("An account's expiry must be in the future.")})
 
 
 @transaction.atomic
@@ -162,9 +234,60 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
 def user_unlock(*, actor: User, user: User) -> None:
     require(actor, Perm.MANAGE_USERS)
     User.objects.filter(pk=user.pk).update(
-        failed_login_count=0, last_failed_login_at=None, locked_until=None
+        failed_login_count=0, last_failed_login_at=None, locked_at=None
     )
     audit.record(AuditAction.UNLOCK, actor=actor, obj=user)
+
+
+SCHEDULER_LABEL = "liaison scheduler"
+
+
+@dataclass
+class StaleAccounts:
+    """What the daily review of accounts disabled."""
+
+    expired: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def users_disable_stale(*, now: datetime | None = None) -> StaleAccounts:
+    """Disables temporary accounts past their expiry and accounts nobody signed in to for
+    LIAISON_INACTIVE_DAYS (CJIS AC-2(3)), each audited as the scheduler's change. Accounts
+    that cannot sign in (no usable password: the demo's illustrative officers) are left."""
+    now = now or timezone.now()
+    unused_since = now - timedelta(days=settings.LIAISON_INACTIVE_DAYS)
+    active = User.objects.select_for_update().filter(is_active=True)
+    expired = active.filter(expires_at__lte=now)
+    unused = (
+        active.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .annotate(
+            last_seen=Greatest(
+                Coalesce("last_login", "date_joined"), Coalesce("reactivated_at", "date_joined")
+            )
+        )
+        .filter(last_seen__lt=unused_since)
+    )
+    done = StaleAccounts()
+    for user in expired:
+        _disable(user, reason="account expired")
+        done.expired.append(user.username)
+    for user in unused.exclude(username__in=done.expired):
+        _disable(user, reason=f"unused for {settings.LIAISON_INACTIVE_DAYS} days")
+        done.unused.append(user.username)
+    return done
+
+
+def _disable(user: User, *, reason: str) -> None:
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    audit.record(
+        AuditAction.UPDATE,
+        actor=None,
+        obj=user,
+        changes={"is_active": {"before": True, "after": False}},
+        reason=reason,
+        actor_label=SCHEDULER_LABEL,
+    )
 
 
 @transaction.atomic

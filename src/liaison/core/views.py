@@ -31,6 +31,7 @@ from .listing import build_listing, export_audited, wants_export
 from .middleware import AuthenticatedRequest, error_response
 from .models import ApiToken, AuditEvent, Institution, User
 from .permissions import Perm, can, require
+from .ratelimit import rate_limited
 from .selectors import (
     AUDIT_COLUMNS,
     USER_COLUMNS,
@@ -74,6 +75,7 @@ def save_form(request: HttpRequest, form, save):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited("login", rate=lambda: str(settings.LIAISON_LOGIN_RATE))
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_safe_next(request))

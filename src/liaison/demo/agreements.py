@@ -226,7 +226,7 @@ def _historical(count: int) -> int:
     today = timezone.localdate()
     for index in range(count):
         # One generator per record, so a record skipped on a later run changes no other.
-        rng = random.Random(SEED * 1000 + index)  # noqa: S311 — demo data, not secrets
+        rng = random.Random(SEED * 1000 + index)  # noqa: S311 — demo data, not secrets  # nosec B311
         body = bodies[rng.randrange(len(bodies))]
         institution = institutions[rng.randrange(len(institutions))]
         year = 1996 + (index * 29) // max(count, 1)

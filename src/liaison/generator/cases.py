@@ -59,7 +59,7 @@ class CaseGenerator:
     def __init__(self, ctx: Context, rows: Rows, *, seed: int, people_per_case: float):
         self.ctx = ctx
         self.rows = rows
-        self.rng = random.Random(seed)  # noqa: S311 — demo data, not secrets
+        self.rng = random.Random(seed)  # noqa: S311 — demo data, not secrets  # nosec B311
         self.people = People(self.rng, rows)
         self.reports = Reports(ctx, self.rng, rows, self.people)
         self.people_per_case = people_per_case

@@ -118,7 +118,7 @@ class BulkWriter:
                 marks = ", ".join(["%s"] * len(self.columns[model]))
                 with connection.cursor() as cursor:
                     # Table and column names come from the models, quoted; values are bound.
-                    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+                    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
                     cursor.executemany(sql, rows)
             label = model._meta.label
             self.counts[label] = self.counts.get(label, 0) + len(rows)

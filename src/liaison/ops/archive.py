@@ -42,7 +42,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 ROWS = "rows/"
 FILES = "files/"
-PASSPHRASE_ENV = "LIAISON_BACKUP_PASSPHRASE"  # noqa: S105 — the variable's name, not a secret
+PASSPHRASE_ENV = "LIAISON_BACKUP_PASSPHRASE"  # noqa: S105 — the variable's name, not a secret  # nosec B105
 # The zip's AES keys are derived from the passphrase with only 1,000 rounds of PBKDF2 (the
 # WinZip AE format fixes it), so the passphrase itself must resist guessing.
 MIN_PASSPHRASE_LENGTH = 16

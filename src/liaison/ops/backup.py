@@ -70,7 +70,7 @@ def _rows(model: type[models.Model], alias: str) -> Iterator[models.Model]:
     prefetches = []
     for name in link_tables(model):
         target = model._meta.get_field(name).related_model
-        assert isinstance(target, type) and issubclass(target, models.Model)  # apps loaded
+        assert isinstance(target, type) and issubclass(target, models.Model)  # apps loaded  # nosec B101 # narrows the type for mypy; true once the apps are loaded
         related = (
             Permission.objects.select_related("content_type")
             if target is Permission

@@ -53,7 +53,7 @@ def prepare(side: sides.Side, plan: Plan, password: str, out: Out) -> dict:
     out(f"Preparing {side.label} in {sides.database_name(side.database_url)}…")
     argv = [sys.executable, "-P", str(PREPARE), "--cases", str(plan.cases)]
     argv += ["--users", str(plan.users), *(["--force"] if plan.force else [])]
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(  # noqa: S603  # nosec B603
         argv,
         env={**side.env, "LIAISON_LOAD_PASSWORD": password},
         cwd=side.src,
@@ -185,7 +185,7 @@ def measure_worker(side: sides.Side, *, seconds: float, out: Out) -> float | Non
     if not _has_module(side.src, "liaison.core.jobs"):
         out(f"worker: not available ({side.label})")
         return None
-    worker = subprocess.Popen(
+    worker = subprocess.Popen(  # nosec B603 # our own interpreter and arguments
         [sys.executable, "-m", "liaison", "worker", "--workers", "2", "--no-scheduler"],
         env=side.env,
         cwd=side.src,
@@ -194,7 +194,7 @@ def measure_worker(side: sides.Side, *, seconds: float, out: Out) -> float | Non
         start_new_session=True,
     )
     try:
-        probe = subprocess.run(  # noqa: S603
+        probe = subprocess.run(  # noqa: S603  # nosec B603
             [
                 *(sys.executable, "-m", "liaison", "shell", "-c"),
                 WORKER_PROBE.format(n=WORKER_JOBS, timeout=max(seconds, 30)),

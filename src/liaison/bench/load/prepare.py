@@ -19,7 +19,7 @@ import django
 
 PREPARED_MARK = "LOAD-PREPARED "
 LOAD_USER = "load.officer.{:02d}"
-TOKEN_NAME = "load benchmark"  # noqa: S105 — the name, not the secret
+TOKEN_NAME = "load benchmark"  # noqa: S105 — the name, not the secret  # nosec B105
 # What the driver picks from: spread over the data, few enough to print on one line.
 SAMPLES = 200
 
@@ -50,7 +50,7 @@ def _users(count: int, password: str) -> list[dict]:
         user.save()
         # A run after a stopped one must not find the account locked by its failures.
         User.objects.filter(pk=user.pk).update(
-            failed_login_count=0, last_failed_login_at=None, locked_until=None
+            failed_login_count=0, last_failed_login_at=None, locked_at=None
         )
         ApiToken.objects.filter(user=user, name=TOKEN_NAME).delete()
         _token, raw = api_token_create(actor=user, name=TOKEN_NAME)

@@ -126,7 +126,7 @@ def _start(side: Side, *, workers: int, folder: Path) -> Node:
     with log.open("wb") as sink:
         # A session of its own: Ctrl+C in the terminal reaches the benchmark, which stops
         # the nodes itself, not the nodes half-way through a request.
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(  # noqa: S603  # nosec B603
             argv, env=side.env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
         )
     node = Node(port=port, process=process, log=log)

@@ -99,7 +99,7 @@ def database_name(url: str) -> str:
 
 
 def _git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(  # noqa: S603  # nosec B603, B607
         ["git", *args],  # noqa: S607
         cwd=cwd,
         capture_output=True,

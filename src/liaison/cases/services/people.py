@@ -237,7 +237,7 @@ def victim_correct_death(
         before = audit.snapshot(locked, DEATH_FIELDS)
         for name in DEATH_FIELDS:
             field = Victim._meta.get_field(name)
-            assert isinstance(field, models.Field)  # a column of the victim, not a relation
+            assert isinstance(field, models.Field)  # a column of the victim, not a relation  # nosec B101 # narrows the type for mypy; always a column
             setattr(locked, name, field.get_default())
         VICTIMS.correct(
             actor=actor,

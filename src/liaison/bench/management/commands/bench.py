@@ -33,6 +33,7 @@ from django.db import connection
 
 from liaison.bench import database, dataset, pages, report
 from liaison.bench.load import benchmark as load
+from liaison.bench.load import flood
 from liaison.bench.load.driver import SignInFailed
 from liaison.bench.load.servers import NodeFailed
 from liaison.bench.load.sides import RevisionUnavailable
@@ -81,9 +82,20 @@ class Command(BaseCommand):
             "--compare", type=int, default=30, help="page and API list requests, one at a time"
         )
 
+        flood = subjects.add_parser(
+            "login-flood", help="the case list while clients flood /login/ (limit off, on)"
+        )
+        flood.add_argument("--clients", type=int, default=8, help="flooding clients")
+        flood.add_argument("--samples", type=int, default=30, help="case list requests")
+        flood.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+        flood.add_argument("--cases", type=int, default=3000, help="cases generated")
+        flood.add_argument("--database-url", default="", help=f"default: {database.LOAD_DB}")
+
     def handle(self, *args: str, **options) -> None:
         if options["subject"] == "load":
             return self._load(options)
+        if options["subject"] == "login-flood":
+            return self._login_flood(options)
         for name in ("cases", "people", "samples", "intake"):
             if options[name] < 1:
                 raise CommandError(f"--{name} is at least 1.")
@@ -106,7 +118,7 @@ class Command(BaseCommand):
         env = {**os.environ, "DATABASE_URL": url}
         # A replica of the configured database is not one of the benchmark's.
         env.pop("DATABASE_REPLICA_URL", None)
-        with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True) as child:  # noqa: S603
+        with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True) as child:  # noqa: S603  # nosec B603
             for line in child.stdout:
                 self.stdout.write(line.rstrip("\n"))
         if child.returncode:
@@ -194,6 +206,37 @@ class Command(BaseCommand):
             raise SystemExit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
+
+    def _login_flood(self, options: dict) -> None:
+        url = options["database_url"] or database.bench_url(
+            settings.DATABASES["default"], database.LOAD_DB
+        )
+        plan = load.Plan(
+            users=1,
+            seconds=1,
+            nodes=1,
+            workers=options["workers"],
+            cases=options["cases"],
+            database_url=url,
+            var_dir=Path(settings.VAR_DIR) / "bench",
+            against=None,
+            force=False,
+            compare=0,
+        )
+
+        def create(url: str) -> bool:
+            return url.startswith("postgres") and database.create_postgres_database(url)
+
+        try:
+            flood.run(
+                plan,
+                self.stdout.write,
+                clients=options["clients"],
+                samples=options["samples"],
+                create_database=create,
+            )
+        except (load.LoadFailed, NodeFailed, SignInFailed) as error:
+            raise CommandError(str(error)) from error
 
 
 def _interrupt(signum, frame):
