@@ -252,7 +252,8 @@ def test_an_administrator_retries_a_failed_job(personas, queue, django_capture_o
 
 
 def test_two_schedulers_firing_one_periodic_job_run_it_once(db, queue):
-    moment = timezone.now()
+    # 10:00 in Seoul: the second scheduler's tick, 40 s later, falls on the same day.
+    moment = datetime.datetime(2026, 12, 2, 1, 0, tzinfo=datetime.UTC)
     first = jobs.fire("agreements.reminders", now=moment)
     second = jobs.fire("agreements.reminders", now=moment + datetime.timedelta(seconds=40))
     assert isinstance(first, Job) and first.kind == "agreements.reminders"
