@@ -396,3 +396,5 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Offsets bounded to the database's integer range (a larger one is 422, not 500).
+NINJA_PAGINATION_CLASS = "liaison.core.api_input.Pagination"
