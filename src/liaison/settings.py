@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "liaison.core.middleware.ApiTokenMiddleware",
     "liaison.core.middleware.SessionKeepAliveMiddleware",
     "liaison.core.middleware.UserPreferencesMiddleware",
+    "liaison.core.middleware.OversizedUploadMiddleware",  # after the user's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
