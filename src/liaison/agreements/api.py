@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from liaison.core.api_errors import STALE
-from liaison.core.api_input import Year
+from liaison.core.api_input import DB_INT_MAX, Year
 from liaison.core.models import Institution
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import PartnerBody
@@ -98,7 +98,7 @@ class ActivityIn(Schema):
     kind: str
     occurred_on: datetime.date
     description: str
-    count: int = Field(1, ge=1)
+    count: int = Field(1, ge=1, le=DB_INT_MAX)
     source_type: str = ""
     source_id: str = ""
 

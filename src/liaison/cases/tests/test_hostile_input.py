@@ -70,6 +70,20 @@ def test_a_year_no_agreement_can_mean_is_422_naming_it(year, personas, task_forc
     assert response.status_code == 422 and "year" in fields(response)
 
 
+def test_an_activity_count_beyond_the_database_range_is_422(personas, task_force_mou):
+    response = post_json(
+        token_client(personas.ico),
+        f"/api/v1/agreements/{task_force_mou.pk}/activities",
+        {
+            "kind": "joint_operation",
+            "occurred_on": "2026-03-02",
+            "description": "Joint raid",
+            "count": 2**64,
+        },
+    )
+    assert response.status_code == 422 and fields(response) == {"count"}
+
+
 @pytest.mark.parametrize("bad", ["held\x00since Tuesday", "held \ud800 since Tuesday"])
 def test_unstorable_text_in_an_api_intake_is_422_naming_the_field_and_stores_nothing(
     bad, personas, posts
