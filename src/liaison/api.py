@@ -14,6 +14,7 @@ from ninja.utils import check_csrf
 from liaison.agreements.api import router as agreements_router
 from liaison.cases.api import router as cases_router
 from liaison.core.api import router as core_router
+from liaison.core.api_input import refuse_unstorable
 from liaison.partners.api import router as partners_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -42,6 +43,7 @@ class SessionOrToken:
             raise HttpError(
                 403, _("CSRF check failed: send the X-CSRFToken header with the session.")
             )
+        refuse_unstorable(request)  # before any operation parses it: 422 naming the field
         return user
 
 

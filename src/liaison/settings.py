@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "liaison.core.middleware.ApiTokenMiddleware",
     "liaison.core.middleware.SessionKeepAliveMiddleware",
     "liaison.core.middleware.UserPreferencesMiddleware",
+    "liaison.core.middleware.OversizedUploadMiddleware",  # after the user's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "liaison.core.middleware.SessionAbsoluteLimitMiddleware",  # after messages: it says why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -436,3 +437,5 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Offsets bounded to the database's integer range (a larger one is 422, not 500).
+NINJA_PAGINATION_CLASS = "liaison.core.api_input.Pagination"

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from liaison.core.api_errors import STALE
+from liaison.core.api_input import DB_INT_MAX, Year
 from liaison.core.models import Institution
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import PartnerBody
@@ -97,7 +98,7 @@ class ActivityIn(Schema):
     kind: str
     occurred_on: datetime.date
     description: str
-    count: int = Field(1, ge=1)
+    count: int = Field(1, ge=1, le=DB_INT_MAX)
     source_type: str = ""
     source_id: str = ""
 
@@ -113,7 +114,7 @@ class ActivityOut(Schema):
 
 
 class AnnualReportIn(Schema):
-    year: int
+    year: Year
     exchange_status: str
     achievements: str = ""
 
@@ -150,7 +151,7 @@ class ListFilters(Schema):
     country: str | None = None
     institution_id: int | None = None
     scope_area: str | None = None
-    year: int | None = None
+    year: Year | None = None
 
 
 def _agreement(request, pk: int):
@@ -295,7 +296,7 @@ def annual_report_create(request, pk: int, payload: AnnualReportIn):
 
 
 @router.get("/{int:pk}/assessment", response=AssessmentOut, summary="Effectiveness, in words")
-def assessment(request, pk: int, year: int | None = None):
+def assessment(request, pk: int, year: Year | None = None):
     agreement = _agreement(request, pk)
     result = services.effectiveness_assess(agreement, year=year)
     year = year or datetime.date.today().year - 1

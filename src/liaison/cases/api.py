@@ -13,8 +13,9 @@ import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from pydantic import Field
 
 from liaison.core import audit
 from liaison.core.api_errors import STALE
+from liaison.core.api_input import Offset
 from liaison.core.choices import AuditAction
 from liaison.core.listing import cleaned_filters
 from liaison.core.permissions import Perm, refuse, require
@@ -246,7 +248,7 @@ class CaseFilters(Schema):
         None, description="First reported on or before this day (the reader's time zone)."
     )
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -426,8 +428,10 @@ def report_create(request, payload: ReportIn):
         report = intake.report_receive(
             actor=user, data=data, quick=payload.quick, submission=submission
         )
-    except ValidationError:
-        raise  # the client is told what to fix; the submission stays as the record of it
+    except (ValidationError, PermissionDenied, Http404):
+        # The client is told what to fix; the submission stays as the record of it.
+        intake.submission_refused(submission)
+        raise
     except Exception as error:  # a fault of ours: keep the submission for the intake page
         intake.submission_failed(submission, error)
         raise
@@ -550,9 +554,7 @@ def case_transition(request, pk: int, payload: TransitionIn):
 
 
 @router.get("/{int:pk}/timeline", response=EntryPage, summary="The case's timeline, newest first")
-def case_timeline(
-    request, pk: int, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
-):
+def case_timeline(request, pk: int, limit: int = Query(50, ge=1, le=500), offset: Offset = 0):
     case = _case(request, pk)
     personal = _personal(request.user)
     entries = case.timeline.select_related("author").order_by("-at", "-pk")

@@ -205,6 +205,8 @@ class IntakeSubmission(models.Model):
         Report, null=True, blank=True, on_delete=models.PROTECT, related_name="submission"
     )
     failure = models.TextField(blank=True)
+    # Refused as sent (a missing field, no right to it): the sender was told why at once.
+    refused_at = models.DateTimeField(null=True, blank=True)
     recovered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

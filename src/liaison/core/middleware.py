@@ -105,7 +105,7 @@ class RequestContextMiddleware:
         )
         started = time.perf_counter()
         try:
-            response = self._refuse_oversized(request) or self.get_response(request)
+            response = self.get_response(request)
         finally:
             reset_request_context(token)
         response["X-Request-ID"] = request.id
@@ -122,6 +122,19 @@ class RequestContextMiddleware:
             },
         )
         return response
+
+
+class OversizedUploadMiddleware:
+    """Refuses a request larger than LIAISON_MAX_UPLOAD_BYTES before its body is read.
+    It sits after the user and their language are known (nothing before it reads the
+    body; the CSRF check reads it only later, in process_view), so that the 413 page says
+    why in the user's language, under their own menu."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._refuse_oversized(request) or self.get_response(request)
 
     def _refuse_oversized(self, request: HttpRequest) -> HttpResponse | None:
         try:

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from liaison.core import audit
+from liaison.core.api_input import Pagination
 from liaison.core.listing import search
 from liaison.core.permissions import Perm, require
 
@@ -238,7 +239,7 @@ def get_country(request: HttpRequest, code: str):
 
 
 @router.get("/bodies", response=list[BodyOut], summary="Partner bodies visible to you")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_bodies(request: HttpRequest, filters: Query[BodyFilters]):
     require(request.user, Perm.VIEW_DIRECTORY)
     data = {
@@ -300,7 +301,7 @@ def deactivate_body(request: HttpRequest, body_id: int, payload: DeactivateIn):
 
 
 @router.get("/contacts", response=list[ContactOut], summary="Contacts (personal data)")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_contacts(request: HttpRequest, filters: Query[ContactFilters]):
     require(request.user, Perm.VIEW_CONTACTS)
     data = {

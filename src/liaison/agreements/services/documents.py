@@ -5,10 +5,7 @@ nothing is ever overwritten."""
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core import audit
+from liaison.core import audit, uploads
 from liaison.core.choices import AuditAction
 from liaison.core.models import User
 from liaison.core.permissions import refuse
@@ -26,10 +23,6 @@ from ..choices import DocumentKind
 from ..conf import ALLOWED_DOCUMENT_TYPES
 from ..models import Agreement, AgreementDocument
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-_BY_EXTENSION = {ext: mime for mime, ext in ALLOWED_DOCUMENT_TYPES.items()}
 DOCUMENT_AUDIT_FIELDS = [
     "agreement_id",
     "kind",
@@ -41,63 +34,10 @@ DOCUMENT_AUDIT_FIELDS = [
     "comment",
     "uploaded_by_id",
 ]
-_GENERIC_TYPES = {"", "application/octet-stream", "binary/octet-stream", "application/zip"}
-
-
-def sniff(data: bytes) -> str | None:
-    """The document type the bytes really are (PDF, DOCX or ODT), or None."""
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if not data.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
-                return ODT
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return DOCX
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
-        return None
-    return None
-
-
-def check_upload(upload) -> tuple[bytes, str]:
-    """The upload's bytes and its type; refuses what is too large, of a type we do not
-    keep, or not what its name and declared type say it is."""
-    limit = settings.LIAISON_MAX_UPLOAD_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is larger than the limit of %(mb)s MB.")
-                % {"mb": round(limit / 1024 / 1024, 1)}
-            }
-        )
-    name = (upload.name or "").lower()
-    extension = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    declared = _BY_EXTENSION.get(extension)
-    if declared is None:
-        raise ValidationError({"file": _("Upload a PDF, DOCX or ODT document.")})
-    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if content_type not in _GENERIC_TYPES and content_type != declared:
-        raise ValidationError(
-            {
-                "file": _("The file is declared as %(type)s but named %(name)s.")
-                % {"type": content_type, "name": upload.name}
-            }
-        )
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationError({"file": _("The file is larger than the upload limit.")})
-    actual = sniff(data)
-    if actual != declared:
-        raise ValidationError(
-            {
-                "file": _("The file's content is not a %(ext)s document.")
-                % {"ext": extension.lstrip(".").upper()}
-            }
-        )
-    return data, declared
+# The types an agreement keeps (agreements.conf), checked as every upload is (core.uploads).
+ACCEPTED = uploads.Accepted(
+    {ext: mime for mime, ext in ALLOWED_DOCUMENT_TYPES.items()}, uploads.DOCUMENTS.refusal
+)
 
 
 def store_document(
@@ -106,7 +46,7 @@ def store_document(
     """Stores a checked upload as the next version of its kind, for a locked agreement."""
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Unknown document kind.")})
-    data, content_type = check_upload(upload)
+    data, content_type = uploads.check_upload(upload, ACCEPTED)
     latest = locked.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0
     document = AgreementDocument(
         agreement=locked,

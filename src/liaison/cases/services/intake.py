@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.core import audit
+from liaison.core import audit, text
 from liaison.core.choices import AuditAction, Role
 from liaison.core.models import User
 from liaison.core.permissions import Perm, refuse, require
@@ -65,6 +65,11 @@ REQUIRED_MESSAGES = {
     "categories": gettext_lazy("Choose at least one category."),
 }
 
+# How long a submission may be processed before it counts as cut off: a request lives at
+# most a web worker's timeout (gunicorn's 30 s by default), so after this no request is
+# still working on it.
+PROCESSING_GRACE = datetime.timedelta(minutes=2)
+
 # A passport number in a stored submission is sealed like the one on a report.
 SEALED_FIELDS = ("passport_number",)
 
@@ -73,7 +78,9 @@ def submission_record(*, actor: User, payload: dict) -> IntakeSubmission:
     """Writes what was sent, committed at once (outside any transaction of the caller's
     request), before the report is processed. A passport number is kept encrypted."""
     require(actor, Perm.WORK_CASES)
-    stored = dict(payload)
+    # Kept even when it holds what no database can store (a NUL, half a UTF-16 pair): the
+    # form or the API then refuses it naming the field, and this record stays readable.
+    stored = text.storable(dict(payload))
     for name in SEALED_FIELDS:
         if stored.get(name):
             stored[f"{name}:sealed"] = protect.encrypt(str(stored.pop(name)))
@@ -85,7 +92,7 @@ def submission_record(*, actor: User, payload: dict) -> IntakeSubmission:
 
 def submission_fields(submission: IntakeSubmission) -> dict:
     """What the officer typed, passport number included, to offer the form back to them."""
-    fields = dict(submission.payload)
+    fields = text.storable(dict(submission.payload))  # stored before that was cleaned
     for name in SEALED_FIELDS:
         sealed = fields.pop(f"{name}:sealed", None)
         if sealed:
@@ -95,15 +102,24 @@ def submission_fields(submission: IntakeSubmission) -> dict:
 
 def submission_failed(submission: IntakeSubmission, error: Exception) -> None:
     IntakeSubmission.objects.filter(pk=submission.pk).update(
-        failure=f"{type(error).__name__}: {error}"[:2000]
+        failure=text.storable(f"{type(error).__name__}: {error}"[:2000])
     )
 
 
+def submission_refused(submission: IntakeSubmission) -> None:
+    """The submission was refused (invalid, not allowed) and the sender told why: it is
+    not waiting to be processed."""
+    IntakeSubmission.objects.filter(pk=submission.pk).update(refused_at=timezone.now())
+
+
 def unprocessed_submissions(user: User) -> QuerySet[IntakeSubmission]:
-    """Submissions of `user` that never became a report (a failure, a closed tab)."""
+    """Submissions of `user` that never became a report: processing failed, or it was cut
+    off (the worker killed, the machine down) before it could record either outcome. One
+    stored a moment ago and still without either may be being processed right now."""
+    cut_off = timezone.now() - PROCESSING_GRACE
     return IntakeSubmission.objects.filter(
-        submitted_by=user, report__isnull=True, recovered_at__isnull=True
-    ).exclude(failure="")
+        submitted_by=user, report__isnull=True, recovered_at__isnull=True, refused_at__isnull=True
+    ).filter(~Q(failure="") | Q(submitted_at__lt=cut_off))
 
 
 def posts_to_file_under(actor: User):

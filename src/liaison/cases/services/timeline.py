@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core import audit
+from liaison.core import audit, uploads
 from liaison.core.choices import AuditAction
 from liaison.core.models import User
 
@@ -59,16 +58,6 @@ def status_entry(*, case: Case, move: CaseTransition, actor: User) -> TimelineEn
     return system_entry(case=case, kind=EntryKind.STATUS, body=text, actor=actor, at=move.at)
 
 
-def _read_upload(upload) -> bytes:
-    size = getattr(upload, "size", None) or 0
-    if size > settings.LIAISON_MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": _("The file is larger than the upload limit.")})
-    data = upload.read()
-    if not data:
-        raise ValidationError({"file": _("The file is empty.")})
-    return data
-
-
 @transaction.atomic
 def entry_add(
     *,
@@ -105,11 +94,13 @@ def entry_add(
         is_illustrative=case.is_illustrative,
     )
     if upload is not None:
-        data = _read_upload(upload)
+        # Checked as every upload is: by size, name and content. The type kept (and served
+        # with the file) is the one the content proved, never the one the browser declared.
+        data, content_type = uploads.check_upload(upload, uploads.DOCUMENTS_AND_IMAGES)
         entry.file_name = (upload.name or "document")[-255:]
         entry.file_sha256 = hashlib.sha256(data).hexdigest()
         entry.file_size = len(data)
-        entry.file_content_type = (getattr(upload, "content_type", "") or "")[:100]
+        entry.file_content_type = content_type
         entry.file.save(entry.file_name, ContentFile(data), save=False)
     entry.save()
     audit.record(

@@ -26,6 +26,7 @@ from liaison.core import audit
 from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.permissions import Perm, can, require
+from liaison.core.text import storable
 from liaison.core.views import apply_errors
 
 from .. import names, permissions, selectors
@@ -413,6 +414,7 @@ def _submit(request, kind: Kind, report=None) -> HttpResponse:
     except ValidationError as error:
         apply_errors(form, error)
     except (PermissionDenied, Http404):
+        intake.submission_refused(submission)
         raise
     except Exception as error:
         _failed(submission, error)
@@ -421,6 +423,7 @@ def _submit(request, kind: Kind, report=None) -> HttpResponse:
             str(i) for i in [*_ids(form.data.get("recovering", "")), submission.pk]
         )
         return _render_form(request, kind, form, report=report, failed=submission, status=503)
+    intake.submission_refused(submission)
     return _render_form(request, kind, form, report=report, status=400)
 
 
@@ -507,5 +510,13 @@ def unprocessed(request: HttpRequest) -> HttpResponse:
             url = reverse("cases:report_edit", args=[int(form_name[5:])])
         else:
             url = reverse("cases:report_new")
-        items.append({"submission": submission, "url": f"{url}?submission={submission.pk}"})
+        items.append(
+            {
+                "submission": submission,
+                "url": f"{url}?submission={submission.pk}",
+                # Stored before intake cleaned what it keeps: shown, never a page that fails.
+                "narrative": storable(str(submission.payload.get("narrative") or "")),
+                "failure": storable(submission.failure),
+            }
+        )
     return render(request, "cases/intake/unprocessed.html", {**NAV, "items": items})
