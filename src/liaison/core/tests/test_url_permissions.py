@@ -94,7 +94,7 @@ def world(request, personas, cambodia_police, institutions, settings):
             case=case,
             kind="document",
             body="Photo of the compound gate",
-            upload=ContentFile(b"\xff\xd8jpeg", name="gate.jpg"),
+            upload=ContentFile(b"\xff\xd8\xffjpeg", name="gate.jpg"),
         ),
         report=report,
         saved_filter=SavedFilter.objects.create(
@@ -245,7 +245,7 @@ def elsewhere(world, institutions):
             case=case,
             kind="document",
             body="Screenshot of the job offer",
-            upload=ContentFile(b"\xff\xd8jpeg", name="offer.jpg"),
+            upload=ContentFile(b"\xff\xd8\xffjpeg", name="offer.jpg"),
         ),
         agreement_document=agreement_services.document_upload(
             actor=world.outsider, agreement=agreement, kind=DocumentKind.DRAFT, upload=pdf()
