@@ -42,6 +42,11 @@ class LoginForm(forms.Form):
         max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # The system-use notice above the form (CJIS AC-8): no password is checked without it.
+    acknowledge = forms.BooleanField(
+        label=_("I have read the notice above and accept it."),
+        error_messages={"required": _("Acknowledge the system-use notice to sign in.")},
+    )
 
 
 class PreferencesForm(forms.Form):

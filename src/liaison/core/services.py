@@ -46,8 +46,9 @@ def _lockout_message(user: User) -> str:
     }
 
 
-def user_login(*, request: HttpRequest, username: str, password: str) -> User:
-    """Checks the password with lockout: repeated failures within the window lock the account."""
+def user_login(*, request: HttpRequest, username: str, password: str, reason: str = "") -> User:
+    """Checks the password with lockout: repeated failures within the window lock the account.
+    `reason` goes into the LOGIN entry (the acknowledged system-use notice)."""
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()
         if user is not None and user.is_locked:
@@ -68,7 +69,7 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
             User.objects.filter(pk=authenticated.pk).update(
                 failed_login_count=0, last_failed_login_at=None, locked_until=None
             )
-            audit.record(AuditAction.LOGIN, actor=authenticated, obj=authenticated)
+            audit.record(AuditAction.LOGIN, actor=authenticated, obj=authenticated, reason=reason)
             return authenticated
     if user is not None:
         user.refresh_from_db()
@@ -77,11 +78,12 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
     raise LoginRefused(_("The username or password is not correct."))
 
 
-def _register_failure(user: User | None, username: str) -> None:
+def _register_failure(user: User | None, username: str, reason: str = "") -> None:
     audit.record(
         AuditAction.LOGIN_FAILED,
         actor=None,
         obj=user,
+        reason=reason,
         actor_label=username[:150],
         object_type="" if user else "core.user",
         object_repr=(user and str(user)) or username[:150],

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import mfa, services
 from .forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -86,21 +86,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     request=request,
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"],
+                    reason=mfa.USE_NOTICE_ACKNOWLEDGED,
                 )
             except services.LoginRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
-                login(request, user)
-                return redirect(_safe_next(request))
+                login(request, user)  # password only: the second factor is asked next
+                return mfa.redirect_with_next(mfa.next_step(user), _safe_next(request))
         status = 400
     return render(
         request,
         "core/login.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {"form": form, "next": request.GET.get("next", ""), "use_notice": mfa.use_notice()},
         status=status,
     )
 
 
+@mfa.second_factor_not_required
 @require_POST
 def logout_view(request: AuthenticatedRequest) -> HttpResponse:
     services.user_logout_recorded(user=request.user)

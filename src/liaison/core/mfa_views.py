@@ -1,0 +1,122 @@
+"""The second step of a sign-in, enrolment of an authenticator with its recovery codes,
+new recovery codes from the profile, and an administrator's reset of a user's factors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import mfa
+from .formstyle import bootstrapify
+from .middleware import AuthenticatedRequest
+from .models import User
+from .permissions import Perm, require
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}
+        ),
+    )
+
+
+def _next(request: AuthenticatedRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+@never_cache
+@mfa.second_factor_not_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request: AuthenticatedRequest) -> HttpResponse:
+    if mfa.is_verified(request):
+        return redirect(_next(request))
+    if not mfa.is_enrolled(request.user):
+        return mfa.redirect_with_next("core:mfa_enrol", _next(request))
+    form = bootstrapify(CodeForm(request.POST or None))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                mfa.second_factor_verify(request=request, code=form.cleaned_data["code"])
+            except mfa.SecondFactorRefused as refusal:
+                form.add_error("code", str(refusal))
+            else:
+                return redirect(_next(request))
+        status = 400
+    return render(
+        request,
+        "core/second_factor.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
+
+
+@never_cache
+@mfa.second_factor_not_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: AuthenticatedRequest) -> HttpResponse:
+    if mfa.is_enrolled(request.user):
+        return mfa.redirect_with_next("core:second_factor", _next(request))
+    device = mfa.pending_authenticator(request.user)
+    form = bootstrapify(CodeForm(request.POST or None))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                codes = mfa.authenticator_confirm(
+                    request=request, device=device, code=form.cleaned_data["code"]
+                )
+            except ValidationError as error:
+                form.add_error("code", error.messages)
+            else:
+                return _recovery_codes_page(request, codes, _next(request))
+        status = 400
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "qr": mfa.authenticator_qr_svg(device),
+        "secret": mfa.authenticator_secret(device),
+    }
+    return render(request, "core/mfa_enrol.html", context, status=status)
+
+
+def _recovery_codes_page(request, codes: list[str], continue_to: str) -> HttpResponse:
+    """Shown once: the codes are kept only as django-otp keeps them, for checking."""
+    return render(request, "core/recovery_codes.html", {"codes": codes, "continue_to": continue_to})
+
+
+@never_cache
+@require_POST
+def recovery_codes_regenerate(request: AuthenticatedRequest) -> HttpResponse:
+    if not mfa.is_enrolled(request.user):
+        return redirect("core:mfa_enrol")
+    codes = mfa.recovery_codes_regenerate(actor=request.user)
+    return _recovery_codes_page(request, codes, reverse("core:profile"))
+
+
+@require_POST
+def user_second_factors_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.MANAGE_USERS)
+    user = get_object_or_404(User, pk=pk)
+    mfa.second_factors_reset(actor=request.user, user=user)
+    messages.success(
+        request, _("The second factors are removed: the user enrols anew at the next sign-in.")
+    )
+    return redirect("core:user_edit", pk=user.pk)
