@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import mfa
+from . import mfa, services
 from .formstyle import bootstrapify
 from .middleware import AuthenticatedRequest
 from .models import User
@@ -49,6 +50,11 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(_next(request))
     if not mfa.is_enrolled(request.user):
         return mfa.redirect_with_next("core:mfa_enrol", _next(request))
+    if request.user.is_locked:
+        # Locked by wrong codes (or passwords elsewhere): this half-open session ends too.
+        messages.error(request, services._lockout_message(request.user))
+        logout(request)
+        return redirect("core:login")
     form = bootstrapify(CodeForm(request.POST or None))
     status = 200
     if request.method == "POST":

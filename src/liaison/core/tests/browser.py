@@ -66,5 +66,5 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
     if "/login/second-factor/" in page.url:
         page.fill("#id_code", code)
-        page.click("button[type=submit]:has-text('Verify'), button[type=submit]:has-text('확인')")
+        page.click("form:has(#id_code) button[type=submit]")
         page.wait_for_load_state("networkidle")
