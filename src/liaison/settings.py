@@ -276,6 +276,9 @@ LIAISON_HOME_COUNTRY = env_str("LIAISON_HOME_COUNTRY", "KR")
 LIAISON_AGENCY_NAME = env_str("LIAISON_AGENCY_NAME", "Korean National Police Agency")
 # What an authenticator app names the account's entry (core/mfa.py).
 OTP_TOTP_ISSUER = LIAISON_AGENCY_NAME
+# How long after proving the password and the second factor a passport number may be
+# revealed, personal data exported or a role changed without proving them again.
+LIAISON_REAUTH_SECONDS = env_int("LIAISON_REAUTH_SECONDS", 300)
 # The system-use notice acknowledged at every sign-in (CJIS 5.5.4 AC-8), in each language.
 LIAISON_USE_NOTICE_KO = env_str(
     "LIAISON_USE_NOTICE_KO",

@@ -115,18 +115,67 @@ def redirect_with_next(name: str, next_url: str) -> HttpResponse:
     return response
 
 
+def recently_authenticated(request: HttpRequest) -> bool:
+    """Password and second factor proved within LIAISON_REAUTH_SECONDS (at sign-in or since)."""
+    proved = request.session.get(VERIFIED_AT_SESSION_KEY, 0)
+    return time.time() - proved < settings.LIAISON_REAUTH_SECONDS
+
+
+def reauthentication_required(request: HttpRequest) -> HttpResponse | None:
+    """Before a sensitive act (a passport number in clear, an export of personal data, a
+    change of role; ASVS 5.0 V7.5.3): None when the password and the second factor were
+    proved within the last minutes; otherwise the answer that sends the user to prove them
+    again and then back to the page they were on (htmx follows HX-Redirect)."""
+    if recently_authenticated(request):
+        return None
+    if request.method == "GET" and not request.headers.get("HX-Request"):
+        back = request.get_full_path()
+    else:  # a button's POST or an htmx fetch: back to the page that holds it
+        back = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or "/"
+        back = _path_of(back)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("Sign in again in the browser (password and second factor) first.")},
+            status=401,
+        )
+    response = redirect_with_next("core:reauthenticate", back)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+    return response
+
+
+def _path_of(url: str) -> str:
+    # Only the path and query of this site's page: never a redirect elsewhere.
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else "/"
+
+
+def reauthenticate(*, request: HttpRequest, password: str, code: str) -> None:
+    """The password and a second factor again; a wrong one counts toward the lockout (each
+    write commits on its own: a refusal must not roll back its record)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not user.check_password(password):
+        _record_failure(user, reason="re-authentication password")
+        raise SecondFactorRefused(_("The password is not correct."))
+    second_factor_verify(request=request, code=code, purpose="re-authentication")
+
+
 def _mark_verified(request: HttpRequest, device: Device) -> None:
     django_otp.login(request, device)
     request.session[VERIFIED_AT_SESSION_KEY] = int(time.time())
 
 
-def _record_failure(user: User) -> None:
+def _record_failure(user: User, reason: str = "second factor") -> None:
     """A wrong code counts toward the account's lockout as a wrong password does."""
     locked = User.objects.select_for_update().get(pk=user.pk)
-    services._register_failure(locked, locked.username, reason="second factor")
+    services._register_failure(locked, locked.username, reason=reason)
 
 
-def second_factor_verify(*, request: HttpRequest, code: str) -> Device:
+def second_factor_verify(
+    *, request: HttpRequest, code: str, purpose: str = "second factor"
+) -> Device:
     """Accepts the current code of the authenticator or an unused recovery code (which is
     then spent). TOTP refuses a code already used (django-otp keeps the last time step),
     and django-otp throttles a device after wrong codes."""
@@ -143,10 +192,10 @@ def second_factor_verify(*, request: HttpRequest, code: str) -> Device:
             )
         accepted = next((device for device in devices if device.verify_token(code)), None)
         if accepted is None:
-            _record_failure(user)
+            _record_failure(user, reason=purpose)
         else:
             kind = "recovery code" if isinstance(accepted, StaticDevice) else "authenticator"
-            audit.record(AuditAction.LOGIN, actor=user, obj=user, reason=f"second factor: {kind}")
+            audit.record(AuditAction.LOGIN, actor=user, obj=user, reason=f"{purpose}: {kind}")
     if accepted is None:
         user.refresh_from_db()
         if user.is_locked:

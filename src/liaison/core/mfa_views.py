@@ -51,10 +51,7 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
     if not mfa.is_enrolled(request.user):
         return mfa.redirect_with_next("core:mfa_enrol", _next(request))
     if request.user.is_locked:
-        # Locked by wrong codes (or passwords elsewhere): this half-open session ends too.
-        messages.error(request, services._lockout_message(request.user))
-        logout(request)
-        return redirect("core:login")
+        return _signed_out_locked(request)
     form = bootstrapify(CodeForm(request.POST or None))
     status = 200
     if request.method == "POST":
@@ -101,6 +98,51 @@ def enrol(request: AuthenticatedRequest) -> HttpResponse:
         "secret": mfa.authenticator_secret(device),
     }
     return render(request, "core/mfa_enrol.html", context, status=status)
+
+
+class ReauthenticateForm(CodeForm):
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["password", "code"]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reauthenticate(request: AuthenticatedRequest) -> HttpResponse:
+    """Password and second factor again before a sensitive act, then back to the page."""
+    if request.user.is_locked:
+        return _signed_out_locked(request)
+    form = bootstrapify(ReauthenticateForm(request.POST or None))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                mfa.reauthenticate(
+                    request=request,
+                    password=form.cleaned_data["password"],
+                    code=form.cleaned_data["code"],
+                )
+            except mfa.SecondFactorRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return redirect(_next(request))
+        status = 400
+    return render(
+        request,
+        "core/reauthenticate.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
+
+
+def _signed_out_locked(request: AuthenticatedRequest) -> HttpResponse:
+    # Locked by wrong codes (or passwords elsewhere): this session ends too.
+    messages.error(request, services._lockout_message(request.user))
+    logout(request)
+    return redirect("core:login")
 
 
 def _recovery_codes_page(request, codes: list[str], continue_to: str) -> HttpResponse:

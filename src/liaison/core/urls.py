@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/second-factor/", mfa_views.second_factor, name="second_factor"),
     path("login/enrol/", mfa_views.enrol, name="mfa_enrol"),
+    path("login/again/", mfa_views.reauthenticate, name="reauthenticate"),
     path("logout/", views.logout_view, name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),

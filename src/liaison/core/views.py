@@ -228,6 +228,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 def user_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     user = get_object_or_404(User, pk=pk) if pk else None
+    role_before = user.role if user else None  # the form's validation writes the instance
     form = UserForm(request.POST or None, instance=user)
 
     def save(data):
@@ -238,6 +239,10 @@ def user_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpRespo
             )
         return services.user_update(actor=request.user, user=user, **fields)
 
+    if _changes_role(request, form, role_before) and (
+        again := mfa.reauthentication_required(request)
+    ):
+        return again
     if save_form(request, form, save):
         created = user is None
         messages.success(
@@ -252,6 +257,13 @@ def user_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpRespo
         {"form": form, "subject": user, "active_nav": "users"},
         status=status,
     )
+
+
+def _changes_role(request: AuthenticatedRequest, form: UserForm, role_before: str | None) -> bool:
+    """A new account's role, or another role for an account: asks for re-authentication."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    return role_before is None or form.cleaned_data.get("role") != role_before
 
 
 @require_POST

@@ -3,6 +3,8 @@ session marked as having proved it, and the code the app would show now."""
 
 from __future__ import annotations
 
+import time
+
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,6 +20,7 @@ def verify_session(client, user) -> None:
     """After `client.force_login(user)`: the session has passed the second step too."""
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+    session[mfa.VERIFIED_AT_SESSION_KEY] = int(time.time())  # as at a sign-in just now
     session.save()
 
 
