@@ -13,6 +13,7 @@ import time
 from base64 import b32encode
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import django_otp
 import segno
@@ -146,8 +147,6 @@ def reauthentication_required(request: HttpRequest) -> HttpResponse | None:
 
 def _path_of(url: str) -> str:
     # Only the path and query of this site's page: never a redirect elsewhere.
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else "/"
 

@@ -3,43 +3,23 @@ new recovery codes from the profile, and an administrator's reset of a user's fa
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import mfa, services
+from .forms import CodeForm, ReauthenticateForm
 from .formstyle import bootstrapify
 from .middleware import AuthenticatedRequest
 from .models import User
 from .permissions import Perm, require
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=32,
-        widget=forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}
-        ),
-    )
-
-
-def _next(request: AuthenticatedRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
+from .views import _safe_next
 
 
 @never_cache
@@ -47,9 +27,9 @@ def _next(request: AuthenticatedRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def second_factor(request: AuthenticatedRequest) -> HttpResponse:
     if mfa.is_verified(request):
-        return redirect(_next(request))
+        return redirect(_safe_next(request))
     if not mfa.is_enrolled(request.user):
-        return mfa.redirect_with_next("core:mfa_enrol", _next(request))
+        return mfa.redirect_with_next("core:mfa_enrol", _safe_next(request))
     if request.user.is_locked:
         return _signed_out_locked(request)
     form = bootstrapify(CodeForm(request.POST or None))
@@ -61,7 +41,7 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
             except mfa.SecondFactorRefused as refusal:
                 form.add_error("code", str(refusal))
             else:
-                return redirect(_next(request))
+                return redirect(_safe_next(request))
         status = 400
     return render(
         request,
@@ -76,7 +56,7 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrol(request: AuthenticatedRequest) -> HttpResponse:
     if mfa.is_enrolled(request.user):
-        return mfa.redirect_with_next("core:second_factor", _next(request))
+        return mfa.redirect_with_next("core:second_factor", _safe_next(request))
     device = mfa.pending_authenticator(request.user)
     form = bootstrapify(CodeForm(request.POST or None))
     status = 200
@@ -89,7 +69,7 @@ def enrol(request: AuthenticatedRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error("code", error.messages)
             else:
-                return _recovery_codes_page(request, codes, _next(request))
+                return _recovery_codes_page(request, codes, _safe_next(request))
         status = 400
     context = {
         "form": form,
@@ -98,15 +78,6 @@ def enrol(request: AuthenticatedRequest) -> HttpResponse:
         "secret": mfa.authenticator_secret(device),
     }
     return render(request, "core/mfa_enrol.html", context, status=status)
-
-
-class ReauthenticateForm(CodeForm):
-    password = forms.CharField(
-        label=gettext_lazy("Password"),
-        max_length=256,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    field_order = ["password", "code"]
 
 
 @never_cache
@@ -128,7 +99,7 @@ def reauthenticate(request: AuthenticatedRequest) -> HttpResponse:
             except mfa.SecondFactorRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
-                return redirect(_next(request))
+                return redirect(_safe_next(request))
         status = 400
     return render(
         request,
