@@ -39,6 +39,7 @@ RECOVERY_CODE_COUNT = 10
 # When the session last proved the second factor, for re-authentication before sensitive acts.
 VERIFIED_AT_SESSION_KEY = "liaison_second_factor_at"
 AUTHENTICATOR_NAME = "authenticator"
+AUTHENTICATOR_DIGITS = 6  # django-otp's default, which every authenticator app shows
 RECOVERY_NAME = "recovery codes"
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -180,10 +181,11 @@ def second_factor_verify(
     and django-otp throttles a device after wrong codes."""
     user: User = request.user  # type: ignore[assignment]
     code = "".join(code.split())
-    devices = [
-        *TOTPDevice.objects.filter(user=user, confirmed=True),
-        *StaticDevice.objects.filter(user=user, confirmed=True),
-    ]
+    # Six digits are the authenticator's, anything else a recovery code: each kind is tried
+    # alone, because django-otp counts a refused code against the device that refused it,
+    # and a recovery code must not throttle the authenticator (nor a typo the codes).
+    kind = TOTPDevice if code.isdigit() and len(code) == AUTHENTICATOR_DIGITS else StaticDevice
+    devices = list(kind.objects.filter(user=user, confirmed=True))
     with transaction.atomic():
         if not all(device.verify_is_allowed()[0] for device in devices):
             raise SecondFactorRefused(

@@ -137,6 +137,15 @@ def test_an_account_without_a_factor_enrols_then_gets_ten_recovery_codes_once(pe
     assert client.get(ENROL).status_code == 302
 
 
+def test_a_recovery_code_does_not_throttle_the_authenticator(personas):
+    codes = _enrol(password_only("ico"))
+    device = TOTPDevice.objects.get(user=personas.ico)
+    assert password_only("ico").post(SECOND_STEP, {"code": codes[0]}).status_code == 302
+    assert password_only("ico").post(SECOND_STEP, {"code": codes[1]}).status_code == 302
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
 def test_a_recovery_code_works_once(personas):
     codes = _enrol(password_only("ico"))
     client = password_only("ico")
