@@ -132,12 +132,15 @@ def client():
 
 @pytest.fixture
 def client_for():
-    """`client_for(user)`: a test client signed in as that user."""
+    """`client_for(user)`: a test client signed in as that user, second factor included."""
     from django.test import Client
+
+    from liaison.core.tests.second_factor import verify_session
 
     def make(user):
         c = Client(HTTP_ACCEPT_LANGUAGE="en")
         c.force_login(user)
+        verify_session(c, user)
         return c
 
     return make

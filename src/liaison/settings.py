@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     # Only for its static Swagger UI and template: the API docs page then loads nothing
     # from a CDN, and runs under the Content-Security-Policy (no inline script).
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "liaison.core",
     "liaison.partners",
     "liaison.agreements",
@@ -104,6 +107,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Acts in process_view, after ApiTokenMiddleware has marked a token request (core/mfa.py).
+    "liaison.core.mfa.SecondFactorRequiredMiddleware",
     "liaison.core.middleware.ApiTokenMiddleware",
     "liaison.core.middleware.SessionKeepAliveMiddleware",
     "liaison.core.middleware.UserPreferencesMiddleware",
@@ -292,6 +298,25 @@ LIAISON_FIELD_KEYS_FILE = Path(
 # Home agency: facts about the country the agency serves are data, read from here.
 LIAISON_HOME_COUNTRY = env_str("LIAISON_HOME_COUNTRY", "KR")
 LIAISON_AGENCY_NAME = env_str("LIAISON_AGENCY_NAME", "Korean National Police Agency")
+# What an authenticator app names the account's entry (core/mfa.py).
+OTP_TOTP_ISSUER = LIAISON_AGENCY_NAME
+# How long after proving the password and the second factor a passport number may be
+# revealed, personal data exported or a role changed without proving them again.
+LIAISON_REAUTH_SECONDS = env_int("LIAISON_REAUTH_SECONDS", 300)
+# The system-use notice acknowledged at every sign-in (CJIS 5.5.4 AC-8), in each language.
+LIAISON_USE_NOTICE_KO = env_str(
+    "LIAISON_USE_NOTICE_KO",
+    "이 시스템은 인가된 경찰 업무에만 사용할 수 있는 정부 정보시스템입니다. 모든 사용은 "
+    "감시·기록되며 감사 대상입니다. 무단 사용이나 목적 외 사용은 금지되며 형사 처벌 및 "
+    "징계의 대상이 될 수 있습니다. 로그인하면 이에 동의하는 것입니다.",
+)
+LIAISON_USE_NOTICE_EN = env_str(
+    "LIAISON_USE_NOTICE_EN",
+    "This is a government information system for authorised police work only. All use is "
+    "monitored, recorded and subject to audit. Unauthorised use or use for any other purpose "
+    "is prohibited and may lead to criminal and disciplinary penalties. By signing in you "
+    "consent to these terms.",
+)
 
 LANGUAGE_CODE = env_str("LIAISON_LANGUAGE", "ko")
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from liaison.cases.models import Case, Identifier, Victim
 from liaison.core.models import User
 from liaison.core.services import api_token_create
+from liaison.core.tests.second_factor import verify_session
 
 from .dataset import bench_post_officer, bench_user
 from .timing import REFERENCE, Figure, measure_page
@@ -52,6 +53,7 @@ def reference(client: Client, samples: int) -> Figure:
 def pages(user: User, samples: int) -> list[Figure]:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
+    verify_session(client, user)  # as after the sign-in's second step
     mine = Case.objects.filter(created_by=user)
     figures = [reference(client, samples)]
     base = _url("cases:list")
@@ -94,6 +96,7 @@ def pages(user: User, samples: int) -> list[Figure]:
         else:
             at_post = Client(HTTP_ACCEPT_LANGUAGE="en")
             at_post.force_login(officer)
+            verify_session(at_post, officer)
             figures.append(
                 measure_page(at_post, "dashboard_post", [board] * samples, before=cache.clear)
             )

@@ -42,6 +42,32 @@ class LoginForm(forms.Form):
         max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # The system-use notice above the form (CJIS AC-8): no password is checked without it.
+    acknowledge = forms.BooleanField(
+        label=_("I have read the notice above and accept it."),
+        error_messages={"required": _("Acknowledge the system-use notice to sign in.")},
+    )
+
+
+class CodeForm(forms.Form):
+    """A second factor's code: the authenticator's six digits or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}
+        ),
+    )
+
+
+class ReauthenticateForm(CodeForm):
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["password", "code"]
 
 
 class PreferencesForm(forms.Form):

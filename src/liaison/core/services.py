@@ -53,9 +53,10 @@ LOCKED_MESSAGE = _lazy(
 )
 
 
-def user_login(*, request: HttpRequest, username: str, password: str) -> User:
+def user_login(*, request: HttpRequest, username: str, password: str, reason: str = "") -> User:
     """Checks the password with lockout (CJIS AC-7): repeated failures within the window
-    lock the account until an administrator releases it."""
+    lock the account until an administrator releases it. `reason` goes into the LOGIN
+    entry (the acknowledged system-use notice)."""
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()
         locked = user is not None and user.is_locked
@@ -67,7 +68,9 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
                 User.objects.filter(pk=authenticated.pk).update(
                     failed_login_count=0, last_failed_login_at=None
                 )
-                audit.record(AuditAction.LOGIN, actor=authenticated, obj=authenticated)
+                audit.record(
+                    AuditAction.LOGIN, actor=authenticated, obj=authenticated, reason=reason
+                )
                 return authenticated
             _register_failure(user, username, reason="")
     if locked:

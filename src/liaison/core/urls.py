@@ -1,19 +1,32 @@
 from django.urls import path
 
-from . import job_views, views
+from . import job_views, mfa_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/second-factor/", mfa_views.second_factor, name="second_factor"),
+    path("login/enrol/", mfa_views.enrol, name="mfa_enrol"),
+    path("login/again/", mfa_views.reauthenticate, name="reauthenticate"),
     path("logout/", views.logout_view, name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path(
+        "profile/recovery-codes/",
+        mfa_views.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path(
+        "users/<int:pk>/second-factors/reset/",
+        mfa_views.user_second_factors_reset,
+        name="user_second_factors_reset",
+    ),
     path("institutions/", views.institution_list, name="institution_list"),
     path("institutions/new/", views.institution_edit, name="institution_create"),
     path("institutions/<int:pk>/", views.institution_detail, name="institution_detail"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import mfa, services
 from .forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -88,21 +88,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     request=request,
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"],
+                    reason=mfa.USE_NOTICE_ACKNOWLEDGED,
                 )
             except services.LoginRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
-                login(request, user)
-                return redirect(_safe_next(request))
+                login(request, user)  # password only: the second factor is asked next
+                return mfa.redirect_with_next(mfa.next_step(user), _safe_next(request))
         status = 400
     return render(
         request,
         "core/login.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {"form": form, "next": request.GET.get("next", ""), "use_notice": mfa.use_notice()},
         status=status,
     )
 
 
+@mfa.second_factor_not_required
 @require_POST
 def logout_view(request: AuthenticatedRequest) -> HttpResponse:
     services.user_logout_recorded(user=request.user)
@@ -228,6 +230,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 def user_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     user = get_object_or_404(User, pk=pk) if pk else None
+    role_before = user.role if user else None  # the form's validation writes the instance
     form = UserForm(request.POST or None, instance=user)
 
     def save(data):
@@ -238,6 +241,10 @@ def user_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpRespo
             )
         return services.user_update(actor=request.user, user=user, **fields)
 
+    if _changes_role(request, form, role_before) and (
+        again := mfa.reauthentication_required(request)
+    ):
+        return again
     if save_form(request, form, save):
         created = user is None
         messages.success(
@@ -252,6 +259,13 @@ def user_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpRespo
         {"form": form, "subject": user, "active_nav": "users"},
         status=status,
     )
+
+
+def _changes_role(request: AuthenticatedRequest, form: UserForm, role_before: str | None) -> bool:
+    """A new account's role, or another role for an account: asks for re-authentication."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    return role_before is None or form.cleaned_data.get("role") != role_before
 
 
 @require_POST

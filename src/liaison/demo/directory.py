@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from liaison.core import mfa
 from liaison.core.models import Institution, User
 from liaison.partners.models import Contact, Country, PartnerBody
 
@@ -70,11 +71,12 @@ def contacts(rows: list[dict], partners: dict) -> int:
     return len(rows)
 
 
-def users(rows: list[dict], institutions: dict, partners: dict) -> dict[str, str]:
-    """Creates the demo accounts; returns username → password for those whose password
-    this installation generated (kept in var/ so that later runs print the same)."""
+def users(rows: list[dict], institutions: dict, partners: dict) -> dict[str, dict[str, str]]:
+    """Creates the demo accounts, each enrolled with an authenticator; returns username →
+    {"password", "totp_secret"} for what this installation generated (kept in var/ so that
+    later runs print the same, and so that a person or a script can sign in)."""
     path = logins_file()
-    known = json.loads(path.read_text()) if path.exists() else {}
+    known = {name: _login(entry) for name, entry in _read(path).items()}
     for row in rows:
         user, created = User.objects.update_or_create(
             username=row["username"],
@@ -88,11 +90,30 @@ def users(rows: list[dict], institutions: dict, partners: dict) -> dict[str, str
                 "time_zone": row.get("time_zone", settings.TIME_ZONE),
             },
         )
+        login = known.setdefault(row["username"], {})
         if created or not user.has_usable_password():
-            known[row["username"]] = known.get(row["username"]) or secrets.token_urlsafe(9)
-            user.set_password(known[row["username"]])
+            login["password"] = login.get("password") or secrets.token_urlsafe(9)
+            user.set_password(login["password"])
             user.save(update_fields=["password"])
+        if not mfa.is_enrolled(user):
+            login["totp_secret"] = mfa.authenticator_enrol_for_demo(user)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(known, indent=2))
     path.chmod(0o600)
-    return {row["username"]: known.get(row["username"], "(changed by its user)") for row in rows}
+    changed = "(changed by its user)"
+    return {
+        row["username"]: {
+            "password": known[row["username"]].get("password", changed),
+            "totp_secret": known[row["username"]].get("totp_secret", changed),
+        }
+        for row in rows
+    }
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _login(entry: str | dict) -> dict[str, str]:
+    # Files written before the second factor held the password alone.
+    return {"password": entry} if isinstance(entry, str) else dict(entry)

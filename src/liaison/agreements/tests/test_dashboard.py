@@ -127,5 +127,5 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
             signed_on=datetime.date(2016, 1, 1),
         )
     client = client_for(personas.ico)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         client.get(URL)

@@ -24,6 +24,7 @@ ROUND = (
 )
 TIMEOUT = 60
 SIGN_IN = "/login/"
+SECOND_STEP = "/login/second-factor/"
 
 
 @dataclass
@@ -47,6 +48,9 @@ class Failure:
 class Account:
     username: str
     token: str
+    # Single-use codes for the sign-in's second step, spent from this very list (shared
+    # with the prepared accounts, so that a later run of the benchmark takes the next).
+    recovery_codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Client:
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
+        self.location = ""  # of the last answer
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
 
     def send(
@@ -76,6 +81,7 @@ class Client:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
         cookies: bool = True,
+        signing_in: bool = False,
     ) -> tuple[int, bytes]:
         """The status and the body of the answer; a redirect to the sign-in page (the
         session lost) is answered here as 401, so that it counts as the failure it is."""
@@ -93,8 +99,8 @@ class Client:
             self._keep(response.headers.get_all("Set-Cookie") or [])
         if response.will_close:
             self.connection.close()
-        location = response.headers.get("Location", "")
-        if response.status in (301, 302) and location.startswith(SIGN_IN):
+        location = self.location = response.headers.get("Location", "")
+        if response.status in (301, 302) and location.startswith(SIGN_IN) and not signing_in:
             return 401, f"signed out: redirected to {location}".encode()
         return response.status, content
 
@@ -142,9 +148,20 @@ class Officer:
             "csrfmiddlewaretoken": token,
             "username": self.account.username,
             "password": self.password,
+            "acknowledge": "on",  # the system-use notice (ignored by older revisions)
             "next": "",
         }
-        status, page = self.browser.send("POST", SIGN_IN, body=_form(fields), headers=FORM)
+        status, page = self.browser.send(
+            "POST", SIGN_IN, body=_form(fields), headers=FORM, signing_in=True
+        )
+        if status == 302 and self.browser.location.startswith(SECOND_STEP):
+            fields = {
+                "csrfmiddlewaretoken": self.browser.cookies.get("csrftoken", ""),  # rotated
+                "code": self.account.recovery_codes.pop(0),
+            }
+            status, page = self.browser.send(
+                "POST", SECOND_STEP, body=_form(fields), headers=FORM, signing_in=True
+            )
         if status != 302 or "sessionid" not in self.browser.cookies:
             raise SignInFailed(
                 f"{self.account.username} could not sign in on port {self.port}: HTTP {status} "

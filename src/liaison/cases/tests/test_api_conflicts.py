@@ -9,6 +9,7 @@ from django.test import Client
 
 from liaison.agreements.tests.factories import AgreementFactory
 from liaison.core.services import api_token_create
+from liaison.core.tests.second_factor import verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,7 @@ def test_a_stale_submission_by_its_query_parameter_is_409_too(
 def test_the_openapi_description_names_the_409_of_every_endpoint_taking_a_version(personas):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(personas.ico)
+    verify_session(client, personas.ico)
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in (
         "/api/v1/agreements/{pk}/submit",

@@ -135,5 +135,5 @@ def test_the_case_page_runs_a_fixed_number_of_queries_whatever_its_forms_offer(
     # counterparts and reports, and the session saved: no select list of the forms. And,
     # the first time only, whether any job results wait for the officer (then cached).
     client = client_for(personas.overseas)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("cases:detail", args=[open_case.pk])).status_code == 200

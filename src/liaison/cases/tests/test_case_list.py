@@ -238,7 +238,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
         )
         intake.case_open(actor=personas.ico, reports=[report], title=f"Case {n}")
     client = client_for(personas.ico)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("cases:list"))
     assert response.context["listing"].total == 9
 
@@ -256,7 +256,7 @@ def test_the_export_runs_a_fixed_number_of_queries(
             expected_version=case.version,
         )
     client = client_for(personas.ico)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("cases:list"), {"export": "csv"})
     assert response.content.decode("utf-8-sig").count(open_case.agreement.reference) == 9
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from liaison.core import audit
+from liaison.core import audit, mfa
 from liaison.core.choices import AuditAction
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import SavedFilter
@@ -44,6 +44,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         per_page=PER_PAGE,
     )
     if fmt := wants_export(request):
+        if permissions.sees_personal_data(user) and (
+            again := mfa.reauthentication_required(request)
+        ):
+            return again
         return _export(request, selectors.export_queryset(queryset, user), columns, fmt)
     personal = permissions.sees_personal_data(user)
     page = listing.page

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from liaison.core import audit
+from liaison.core import audit, mfa
 from liaison.core.formstyle import bootstrapify
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
@@ -157,6 +157,8 @@ def passport_reveal(request: HttpRequest, pk: int, kind: str, item: int) -> Http
     if related is None:
         raise Http404
     person = get_object_or_404(related, pk=item)
+    if again := mfa.reauthentication_required(request):
+        return again
     number = people.passport_reveal(actor=request.user, person=person)
     context = {**NAV, "case": case, "person": person, "kind": kind, "number": number}
     if request.headers.get("HX-Request"):

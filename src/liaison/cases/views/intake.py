@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.core import audit
+from liaison.core import audit, mfa
 from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.permissions import Perm, can, require
@@ -111,6 +111,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         default_sort="-received_at",
     )
     if fmt := wants_export(request):
+        if personal and (again := mfa.reauthentication_required(request)):
+            return again
         columns = forms.report_columns(personal=personal, export=True)
         queryset = queryset.select_related("post")
         return export_audited(

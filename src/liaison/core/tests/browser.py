@@ -54,8 +54,17 @@ def screenshot(page, name: str) -> Path:
 
 
 def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """The password with the system-use notice acknowledged, then an authenticator's code."""
+    from liaison.core.tests.second_factor import fresh_code
+
+    code = fresh_code(username)  # enrolled before the password: the second step comes next
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
+    page.check("#id_acknowledge")
     page.click("button[type=submit]:has-text('Sign in'), button[type=submit]:has-text('로그인')")
     page.wait_for_load_state("networkidle")
+    if "/login/second-factor/" in page.url:
+        page.fill("#id_code", code)
+        page.click("form:has(#id_code) button[type=submit]")
+        page.wait_for_load_state("networkidle")

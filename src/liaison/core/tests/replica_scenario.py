@@ -26,6 +26,7 @@ from liaison.cases.services import intake
 from liaison.core.choices import Role
 from liaison.core.models import User
 from liaison.core.tests.factories import CountryFactory, UserFactory
+from liaison.core.tests.second_factor import verify_session
 
 OPEN_NOW = re.compile(r'data-figure="open".*?fs-3 fw-semibold">([\d,]+)<', re.S)
 
@@ -33,6 +34,7 @@ OPEN_NOW = re.compile(r'data-figure="open".*?fs-3 fw-semibold">([\d,]+)<', re.S)
 def browser(user: User) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)  # no request: the sign-in does not pin this browser
+    verify_session(client, user)
     return client
 
 

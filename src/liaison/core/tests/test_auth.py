@@ -9,14 +9,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison.core.choices import AuditAction
+from liaison.core.mfa import USE_NOTICE_ACKNOWLEDGED
 from liaison.core.models import AuditEvent, User
 from liaison.core.tests.factories import PASSWORD, UserFactory
+from liaison.core.tests.second_factor import fresh_code
 
 pytestmark = pytest.mark.django_db
 
 
 def sign_in(client, username, password=PASSWORD):
-    return client.post(reverse("core:login"), {"username": username, "password": password})
+    """The password with the system-use notice acknowledged, then, if it was accepted, the
+    authenticator's code: the answer of the last step."""
+    code = fresh_code(username) if User.objects.filter(username=username).exists() else ""
+    response = client.post(
+        reverse("core:login"), {"username": username, "password": password, "acknowledge": "on"}
+    )
+    if response.status_code == 302 and response.url.startswith(reverse("core:second_factor")):
+        response = client.post(response.url, {"code": code})
+    return response
 
 
 @pytest.mark.argon2
@@ -29,7 +39,7 @@ def test_passwords_are_hashed_with_argon2():
 def test_successful_sign_in_is_audited_with_the_address(client, personas):
     response = sign_in(client, "ico")
     assert response.status_code == 302 and response.url == reverse("home")
-    event = AuditEvent.objects.get(action=AuditAction.LOGIN)
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN, reason=USE_NOTICE_ACKNOWLEDGED)
     assert (event.actor, event.ip_address, event.object_id) == (
         personas.ico,
         "127.0.0.1",
@@ -129,9 +139,14 @@ def test_sign_out_is_audited_and_ends_the_session(client, personas):
 def test_sign_in_redirects_only_to_this_site(client, personas):
     response = client.post(
         reverse("core:login") + "?next=https://evil.example/",
-        {"username": "ico", "password": PASSWORD, "next": "https://evil.example/"},
+        {
+            "username": "ico",
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+            "acknowledge": "on",
+        },
     )
-    assert response.url == reverse("home")
+    assert response.url == reverse("core:mfa_enrol")
 
 
 def test_deactivated_account_cannot_sign_in(client, personas):

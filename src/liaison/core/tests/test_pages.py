@@ -137,7 +137,7 @@ def test_the_api_schema_and_docs_are_served_to_signed_in_users(client_for, perso
 def test_request_ids_reach_the_audit_trail(client, personas):
     client.post(
         reverse("core:login"),
-        {"username": "ico", "password": "correct-horse-battery-staple"},
+        {"username": "ico", "password": "correct-horse-battery-staple", "acknowledge": "on"},
         HTTP_X_REQUEST_ID="req-1234567890",
     )
     assert AuditEvent.objects.get(action=AuditAction.LOGIN).request_id == "req-1234567890"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from liaison.core import services
 from liaison.core.choices import AuditAction
 from liaison.core.models import ApiToken, AuditEvent
+from liaison.core.tests.second_factor import verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,7 @@ def test_token_writes_need_no_csrf_but_session_writes_do(personas):
     assert by_token.status_code == 201
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(personas.ico)
+    verify_session(browser, personas.ico)
     by_session = browser.post("/api/v1/tokens", {"name": "third"}, content_type="application/json")
     assert by_session.status_code == 403
 

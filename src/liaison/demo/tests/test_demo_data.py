@@ -71,3 +71,41 @@ def test_demo_data_holds_the_96_agreements_and_the_nine_ips_applications():
         Agreement.objects.filter(occasion__isnull=False).values_list("country__code", flat=True)
     )
     assert {"FR", "NL", "VN", "PH", "KH", "MY", "LA", "KZ", "JO"} <= ips_countries
+
+
+def test_every_demo_account_is_enrolled_and_its_secret_kept_for_signing_in(capsys, settings):
+    import json
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from liaison.core import mfa
+    from liaison.demo.directory import logins_file
+
+    call_command("demo_data")
+    output = capsys.readouterr().out
+    logins = json.loads(logins_file().read_text())
+    assert "liaison totp USERNAME" in output
+    assert set(logins) == set(
+        User.objects.filter(password__startswith="")
+        .exclude(password__startswith="!")
+        .values_list("username", flat=True)
+    )
+    for user in User.objects.filter(username__in=logins):
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        assert mfa.authenticator_secret(device) == logins[user.username]["totp_secret"]
+        assert user.check_password(logins[user.username]["password"])
+    call_command("totp", "admin")
+    admin_device = TOTPDevice.objects.get(user__username="admin")
+    assert capsys.readouterr().out.strip() == mfa.current_code(admin_device)
+    # A second run keeps the secrets the authenticator apps already hold.
+    call_command("demo_data")
+    assert json.loads(logins_file().read_text()) == logins
+
+
+def test_the_totp_command_is_refused_in_production(settings):
+    from django.core.management.base import CommandError
+
+    call_command("demo_data")
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("totp", "admin")

@@ -24,10 +24,16 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these demo accounts:")
         roles = dict(Role.choices)
-        for username, password in logins.items():
+        for username, login in logins.items():
             role = roles[User.objects.get(username=username).role]
-            self.stdout.write(f"  {username:<14} {password:<16} {role}")
+            self.stdout.write(
+                f"  {username:<14} {login['password']:<16} {role:<28} TOTP {login['totp_secret']}"
+            )
         self.stdout.write(
-            "(Passwords are kept in var/demo-logins.json; records marked "
+            "Second factor: add the TOTP secret to an authenticator app, or run "
+            "`liaison totp USERNAME` for the current code."
+        )
+        self.stdout.write(
+            "(Passwords and TOTP secrets are kept in var/demo-logins.json; records marked "
             "'Illustrative' are invented demo data.)"
         )
