@@ -82,9 +82,12 @@ def test_a_file_over_the_limit_is_refused_by_the_service_with_the_limit(
 
 
 def test_an_11_mb_upload_is_answered_413_with_the_limit_in_the_users_language(personas, open_case):
+    from liaison.core.tests.second_factor import verify_session
+
     User.objects.filter(pk=personas.overseas.pk).update(language="ko")
     client = Client()
     client.force_login(personas.overseas)
+    verify_session(client, personas.overseas)
     eleven_mb = b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024)
     response = document(client, open_case, "scan.pdf", eleven_mb)
     assert response.status_code == 413

@@ -29,7 +29,11 @@ def _mid_window():
 
 
 def attempt(client, password="wrong", **headers):  # noqa: S107 — a wrong one, on purpose
-    return client.post(reverse("core:login"), {"username": "ico", "password": password}, **headers)
+    return client.post(
+        reverse("core:login"),
+        {"username": "ico", "password": password, "acknowledge": "on"},
+        **headers,
+    )
 
 
 def test_a_flood_from_one_address_is_refused_before_it_locks_the_account(personas, settings):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from liaison.core.choices import AuditAction
 from liaison.core.models import AuditEvent
 from liaison.core.tests.factories import PASSWORD
+from liaison.core.tests.test_auth import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_busy_session_ends_at_the_absolute_limit_and_says_why(client, personas, settings):
     start = datetime.datetime.now(tz=datetime.UTC)
     with time_machine.travel(start, tick=False):
-        client.post(reverse("core:login"), {"username": "ico", "password": PASSWORD})
+        sign_in(client, "ico", PASSWORD)
     step = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE // 2)
     limit = datetime.timedelta(seconds=settings.LIAISON_SESSION_ABSOLUTE_SECONDS)
     moment = start + step

@@ -125,6 +125,37 @@ PAGES: list[Probe] = [
         why=OWN,
         method="post",
     ),
+    # The second factor: the second step and enrolment send a verified person on; the
+    # re-authentication form and new recovery codes are every person's own.
+    Probe(
+        "login/second-factor/",
+        r("core:second_factor"),
+        "requester",
+        None,
+        None,
+        why=OWN,
+        answers=(302,),
+    ),
+    Probe("login/enrol/", r("core:mfa_enrol"), "requester", None, None, why=OWN, answers=(302,)),
+    Probe("login/again/", r("core:reauthenticate"), "requester", None, None, why=OWN),
+    Probe(
+        "profile/recovery-codes/",
+        r("core:recovery_codes_regenerate"),
+        "requester",
+        None,
+        None,
+        why=OWN,
+        method="post",
+    ),
+    Probe(
+        "users/<int:pk>/second-factors/reset/",
+        r("core:user_second_factors_reset", lambda w: w.requester.pk),
+        "admin",
+        "ico",
+        None,
+        why=EVERY_RECORD,
+        method="post",
+    ),
     Probe("users/", r("core:user_list"), "admin", "ico", None, why=EVERY_RECORD),
     Probe("users/new/", r("core:user_create"), "admin", "ico", None, why=EVERY_RECORD),
     Probe(
