@@ -95,9 +95,9 @@ def test_every_page_of_every_demo_role_runs_without_a_policy_violation(
     problems: list[str] = []
     _watch(page, problems)
     visited = 0
-    for username, password in logins.items():
+    for username, login in logins.items():
         page.context.clear_cookies()
-        sign_in(page, live_server.url, username, password)
+        sign_in(page, live_server.url, username, login["password"])
         for path in _pages_of(User.objects.get(username=username)):
             response = page.goto(f"{live_server.url}{path}")
             assert response is not None and response.status < 500, (username, path)
