@@ -41,6 +41,13 @@ def _fast_password_hashing(settings, request):
 
 
 @pytest.fixture(autouse=True)
+def _sign_ins_not_rate_limited(settings):
+    """Tests sign several people in from one address within a minute; the tests of the
+    rate limit set the rate they are about."""
+    settings.LIAISON_LOGIN_RATE = "10000/m"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache is shared (files per test worker, or Redis): each test starts with none of
     what an earlier test kept there."""
