@@ -15,7 +15,7 @@ import pytest
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from liaison.agreements import services as agreement_services
@@ -37,13 +37,19 @@ from liaison.core import audit, services
 from liaison.core.choices import AuditAction, Role
 from liaison.core.models import AuditEvent, Job, SavedFilter
 from liaison.core.tests.factories import ContactFactory, PartnerBodyFactory, UserFactory
-from liaison.core.tests.url_registry import OPERATIONS, REGISTRY, Probe
+from liaison.core.tests.url_registry import OPERATIONS, REGISTRY, Probe, url_patterns
 
 pytestmark = pytest.mark.django_db
 
 # What a permitted write may answer: done (200/201/204), sent on (302), or told what to fix
 # in what it sent (400, 409, 422). Never refused, never hidden, never a fault.
 WRITE_ANSWERS = {200, 201, 204, 302, 400, 409, 422}
+
+
+def _document(actor, case, body: str, name: str):
+    """A photo on the case's timeline (a JPEG's signature: uploads are checked by content)."""
+    upload = ContentFile(b"\xff\xd8\xffjpeg", name=name)
+    return timeline.entry_add(actor=actor, case=case, kind="document", body=body, upload=upload)
 
 
 @pytest.fixture
@@ -89,13 +95,7 @@ def world(request, personas, cambodia_police, institutions, settings):
         job=job,
         case=case,
         victim=case.victims.first(),
-        case_document=timeline.entry_add(
-            actor=p.overseas,
-            case=case,
-            kind="document",
-            body="Photo of the compound gate",
-            upload=ContentFile(b"\xff\xd8\xffjpeg", name="gate.jpg"),
-        ),
+        case_document=_document(p.overseas, case, "Photo of the compound gate", "gate.jpg"),
         report=report,
         saved_filter=SavedFilter.objects.create(
             owner=p.overseas, list_name="cases", name="Urgent", query="priority=urgent"
@@ -174,14 +174,6 @@ def test_anonymous_no_permission_permitted_and_out_of_scope(client, client_for, 
 # --- the registry holds every URL --------------------------------------------------------
 
 
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern)
-
-
 def _operations():
     for prefix, router in api._routers:
         for path, view in router.path_operations.items():
@@ -200,7 +192,7 @@ def _api_route(operation: str) -> str:
 
 def test_every_page_is_in_the_registry():
     served_by_operations = {_api_route(op) for op in _operations()}
-    routes = set(_walk(get_resolver().url_patterns)) - served_by_operations
+    routes = set(url_patterns()) - served_by_operations
     missing = sorted(routes - {p.route for p in REGISTRY})
     assert not missing, f"URL patterns missing from url_registry.REGISTRY: {missing}"
 
@@ -211,7 +203,7 @@ def test_every_api_operation_is_in_the_registry():
 
 
 def test_the_registry_names_only_what_exists():
-    known = set(_walk(get_resolver().url_patterns)) | set(_operations())
+    known = set(url_patterns()) | set(_operations())
     assert not {p.route for p in REGISTRY} - known
 
 
@@ -240,13 +232,7 @@ def elsewhere(world, institutions):
     )
     return SimpleNamespace(
         victim=case.victims.get(),
-        document=timeline.entry_add(
-            actor=world.manila,
-            case=case,
-            kind="document",
-            body="Screenshot of the job offer",
-            upload=ContentFile(b"\xff\xd8\xffjpeg", name="offer.jpg"),
-        ),
+        document=_document(world.manila, case, "Screenshot of the job offer", "offer.jpg"),
         agreement_document=agreement_services.document_upload(
             actor=world.outsider, agreement=agreement, kind=DocumentKind.DRAFT, upload=pdf()
         ),

@@ -2,20 +2,13 @@
 a page added later cannot be open by accident."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from liaison.core.tests.url_registry import url_patterns
 
 pytestmark = pytest.mark.django_db
 
 # The probes of the load balancer, and the metrics (which ask for their own token).
 ANONYMOUS_ALLOWED = {"login/", "language/", "healthz", "healthz/live", "healthz/ready", "metrics"}
-
-
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern)
 
 
 def _concrete(route: str) -> str:
@@ -29,7 +22,7 @@ def _concrete(route: str) -> str:
     return "/" + route
 
 
-ROUTES = sorted(set(_walk(get_resolver().url_patterns)))
+ROUTES = sorted(set(url_patterns()))
 
 
 def test_the_walk_covers_the_api_and_the_pages():

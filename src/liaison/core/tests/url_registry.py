@@ -1021,3 +1021,15 @@ def _agreement_action_probes() -> list[Probe]:
 
 
 REGISTRY: list[Probe] = PAGES + OPERATIONS + _case_action_probes() + _agreement_action_probes()
+
+
+def url_patterns(patterns=None, prefix: str = ""):
+    """Every URL pattern of the project as its route text ("cases/<int:pk>/"), walked
+    through the includes: what the registry and the anonymous walk must both cover."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
