@@ -16,6 +16,9 @@ const files = {
   "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
   "chart.js/dist/chart.umd.min.js.map": "chart.js/chart.umd.min.js.map",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+  // Passkeys: the browser half of WebAuthn (core/static/core/passkeys.js uses it).
+  "@simplewebauthn/browser/dist/bundle/index.umd.min.js": "simplewebauthn/browser.umd.min.js",
+  "@simplewebauthn/browser/LICENSE.md": "simplewebauthn/LICENSE.md",
   // The case map: world country shapes (Natural Earth 1:50m, TopoJSON keyed by ISO 3166
   // numeric code) and the client that turns them into GeoJSON. No tile server is needed.
   "world-atlas/countries-50m.json": "world-atlas/countries-50m.json",

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys: its credential model and py_webauthn's checks
     "liaison.core",
     "liaison.partners",
     "liaison.agreements",
@@ -303,6 +304,28 @@ OTP_TOTP_ISSUER = LIAISON_AGENCY_NAME
 # How long after proving the password and the second factor a passport number may be
 # revealed, personal data exported or a role changed without proving them again.
 LIAISON_REAUTH_SECONDS = env_int("LIAISON_REAUTH_SECONDS", 300)
+# Passkeys (WebAuthn), the second choice of second factor (core/passkeys.py). A passkey is
+# bound to the relying party ID, the site's host name, and works only from the origins
+# listed; changing the ID later strands every passkey. In production both default to the
+# first of LIAISON_ALLOWED_HOSTS and https:// on each named host; elsewhere they follow the
+# host the page was served from (ALLOWED_HOSTS guards it), e.g. http://localhost:8000.
+_NAMED_HOSTS = [h for h in ALLOWED_HOSTS if "*" not in h and not h.startswith(".")]
+LIAISON_WEBAUTHN_RP_ID = env_str(
+    "LIAISON_WEBAUTHN_RP_ID", _NAMED_HOSTS[0] if PRODUCTION and _NAMED_HOSTS else ""
+)
+LIAISON_WEBAUTHN_ORIGINS = env_list(
+    "LIAISON_WEBAUTHN_ORIGINS", [f"https://{h}" for h in _NAMED_HOSTS] if PRODUCTION else []
+)
+OTP_WEBAUTHN_HELPER_CLASS = "liaison.core.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "liaison.core.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = LIAISON_AGENCY_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = LIAISON_WEBAUTHN_ORIGINS
+# A passkey is a second factor after the password here, never a sign-in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
+# Without configured origins (not in production) the helper derives the one origin from
+# the request, so the library's "no allowed origins" check does not apply.
+SILENCED_SYSTEM_CHECKS = [] if LIAISON_WEBAUTHN_ORIGINS else ["otp_webauthn.E030"]
 # The system-use notice acknowledged at every sign-in (CJIS 5.5.4 AC-8), in each language.
 LIAISON_USE_NOTICE_KO = env_str(
     "LIAISON_USE_NOTICE_KO",

@@ -29,6 +29,7 @@ from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import audit, services
 from .choices import AuditAction
@@ -66,8 +67,12 @@ def second_factor_not_required(view: View) -> View:
 
 
 def is_enrolled(user: User) -> bool:
-    """Recovery codes alone do not count: they are the fallback of an authenticator."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey. Recovery codes alone do not count: they are the
+    fallback of the others."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def next_step(user: User) -> str:
@@ -134,19 +139,24 @@ def reauthentication_required(request: HttpRequest) -> HttpResponse | None:
         back = request.get_full_path()
     else:  # a button's POST or an htmx fetch: back to the page that holds it
         back = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or "/"
-        back = _path_of(back)
+        back = safe_path(back)
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"detail": _("Sign in again in the browser (password and second factor) first.")},
             status=401,
         )
-    response = redirect_with_next("core:reauthenticate", back)
+    response = redirect(reauthenticate_url(back))
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
     return response
 
 
-def _path_of(url: str) -> str:
+def reauthenticate_url(back_to: str) -> str:
+    """The page that asks for the password and a second factor again, then returns."""
+    return redirect_with_next("core:reauthenticate", back_to)["Location"]
+
+
+def safe_path(url: str) -> str:
     # Only the path and query of this site's page: never a redirect elsewhere.
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else "/"
@@ -155,21 +165,32 @@ def _path_of(url: str) -> str:
 def reauthenticate(*, request: HttpRequest, password: str, code: str) -> None:
     """The password and a second factor again; a wrong one counts toward the lockout (each
     write commits on its own: a refusal must not roll back its record)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not user.check_password(password):
-        _record_failure(user, reason="re-authentication password")
-        raise SecondFactorRefused(_("The password is not correct."))
+    check_password_again(request.user, password)  # type: ignore[arg-type]
     second_factor_verify(request=request, code=code, purpose="re-authentication")
 
 
-def _mark_verified(request: HttpRequest, device: Device) -> None:
+def check_password_again(user: User, password: str) -> None:
+    """The password of a signed-in user, asked again; a wrong one counts toward the lockout."""
+    if not user.check_password(password):
+        record_failure(user, reason="re-authentication password")
+        raise SecondFactorRefused(_("The password is not correct."))
+
+
+def mark_verified(request: HttpRequest, device: Device) -> None:
+    """The session proved its second factor with this device, now."""
     django_otp.login(request, device)
     request.session[VERIFIED_AT_SESSION_KEY] = int(time.time())
 
 
-def _record_failure(user: User, reason: str = "second factor") -> None:
-    """A wrong code counts toward the account's lockout as a wrong password does."""
-    services.register_failed_sign_in(user, user.username, reason)
+def record_failure(user: User, reason: str = "second factor") -> None:
+    """A wrong code counts toward the account's lockout as a wrong password does; it
+    commits on its own, so the refusal that follows does not roll it back."""
+    with transaction.atomic():
+        services.register_failed_sign_in(user, user.username, reason)
+
+
+def locked_message() -> str:
+    return str(services.LOCKED_MESSAGE)
 
 
 def second_factor_verify(
@@ -192,7 +213,7 @@ def second_factor_verify(
             )
         accepted = next((device for device in devices if device.verify_token(code)), None)
         if accepted is None:
-            _record_failure(user, reason=purpose)
+            record_failure(user, reason=purpose)
         else:
             kind = "recovery code" if isinstance(accepted, StaticDevice) else "authenticator"
             audit.record(AuditAction.LOGIN, actor=user, obj=user, reason=f"{purpose}: {kind}")
@@ -201,7 +222,7 @@ def second_factor_verify(
         if user.is_locked:
             raise SecondFactorRefused(str(services.LOCKED_MESSAGE))
         raise SecondFactorRefused(_("The code is not correct, or it was already used."))
-    _mark_verified(request, accepted)
+    mark_verified(request, accepted)
     return accepted
 
 
@@ -250,7 +271,7 @@ def authenticator_confirm(*, request: HttpRequest, device: TOTPDevice, code: str
         obj=user,
         changes={"second_factor": {"before": "", "after": "authenticator, recovery codes"}},
     )
-    _mark_verified(request, device)
+    mark_verified(request, device)
     return codes
 
 
@@ -275,6 +296,7 @@ def second_factors_reset(*, actor: User, user: User) -> None:
     removed = [d.name for d in django_otp.devices_for_user(user, confirmed=None)]
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     audit.record(
         AuditAction.UPDATE,
         actor=actor,

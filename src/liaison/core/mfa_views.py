@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import mfa, services
+from . import mfa, passkeys, services
 from .forms import CodeForm, ReauthenticateForm
 from .formstyle import bootstrapify
 from .middleware import AuthenticatedRequest
@@ -50,7 +50,11 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "core/second_factor.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "has_passkey": passkeys.has_passkey(request.user),
+        },
         status=status,
     )
 
@@ -108,7 +112,11 @@ def reauthenticate(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "core/reauthenticate.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "has_passkey": passkeys.has_passkey(request.user),
+        },
         status=status,
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import job_views, mfa_views, views
+from . import job_views, mfa_views, passkey_views, views
 
 app_name = "core"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("login/second-factor/", mfa_views.second_factor, name="second_factor"),
     path("login/enrol/", mfa_views.enrol, name="mfa_enrol"),
     path("login/again/", mfa_views.reauthenticate, name="reauthenticate"),
+    path("login/passkey/begin/", passkey_views.verification_begin, name="passkey_verify_begin"),
+    path(
+        "login/passkey/complete/",
+        passkey_views.verification_complete,
+        name="passkey_verify_complete",
+    ),
     path("logout/", views.logout_view, name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
@@ -17,6 +23,15 @@ urlpatterns = [
         mfa_views.recovery_codes_regenerate,
         name="recovery_codes_regenerate",
     ),
+    path(
+        "profile/passkeys/begin/", passkey_views.registration_begin, name="passkey_register_begin"
+    ),
+    path(
+        "profile/passkeys/complete/",
+        passkey_views.registration_complete,
+        name="passkey_register_complete",
+    ),
+    path("profile/passkeys/<int:pk>/remove/", passkey_views.passkey_remove, name="passkey_remove"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_edit, name="user_create"),

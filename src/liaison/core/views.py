@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import mfa, services
+from . import mfa, passkeys, services
 from .forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -193,6 +193,8 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
             "tokens": tokens,
             "new_token": new_token,
             "can_use_tokens": can(user, Perm.USE_API_TOKENS),
+            "passkeys": passkeys.passkeys_of(user),
+            "passkey_proof_fresh": mfa.recently_authenticated(request),
         },
         status=status,
     )

@@ -75,3 +75,21 @@ class ContactFactory(factory.django.DjangoModelFactory):
     post = "Director of International Cooperation"
     email = factory.Sequence(lambda n: f"contact{n}@partner.example")
     phone = "+855 23 000 000"
+
+
+def stored_passkey(user, name: str = "YubiKey 5"):
+    """A passkey row as registration leaves it (its key is random bytes: no ceremony can
+    use it), for tests of what surrounds the ceremonies: lists, removal, scope."""
+    import os
+
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user,
+        name=name,
+        confirmed=True,
+        credential_id=os.urandom(32),
+        public_key=os.urandom(77),
+        transports=["usb"],
+        aaguid="00000000-0000-0000-0000-000000000000",
+    )

@@ -49,3 +49,9 @@ def test_production_refuses_to_start_without(missing):
 def test_demo_data_refuses_production_without_force():
     result = run_liaison("demo-data", env=PRODUCTION_ENV)
     assert result.returncode != 0 and "production" in result.stderr
+
+
+def test_in_production_passkeys_are_bound_to_the_sites_host_over_https():
+    shown = "from django.conf import settings as s; print(s.LIAISON_WEBAUTHN_RP_ID, s.OTP_WEBAUTHN_ALLOWED_ORIGINS)"
+    result = run_liaison("shell", "-c", shown, env=PRODUCTION_ENV)
+    assert result.stdout.strip() == "liaison.police.example ['https://liaison.police.example']"

@@ -36,7 +36,12 @@ from liaison.cases.tests.conftest import (  # noqa: F401 — the cases fixtures,
 from liaison.core import audit, services
 from liaison.core.choices import AuditAction, Role
 from liaison.core.models import AuditEvent, Job, SavedFilter
-from liaison.core.tests.factories import ContactFactory, PartnerBodyFactory, UserFactory
+from liaison.core.tests.factories import (
+    ContactFactory,
+    PartnerBodyFactory,
+    UserFactory,
+    stored_passkey,
+)
 from liaison.core.tests.url_registry import OPERATIONS, REGISTRY, Probe, url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +97,7 @@ def world(request, personas, cambodia_police, institutions, settings):
         institution=institutions.university,
         audit_event=AuditEvent.objects.order_by("-pk").first(),
         token=token,
+        passkey=stored_passkey(p.requester),
         job=job,
         case=case,
         victim=case.victims.first(),
