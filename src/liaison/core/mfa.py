@@ -145,7 +145,7 @@ def reauthentication_required(request: HttpRequest) -> HttpResponse | None:
             {"detail": _("Sign in again in the browser (password and second factor) first.")},
             status=401,
         )
-    response = redirect(reauthenticate_url(back))
+    response: HttpResponse = redirect(reauthenticate_url(back))
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
     return response

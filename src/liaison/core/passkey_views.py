@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from . import mfa, passkeys
 from .middleware import AuthenticatedRequest
 from .ratelimit import rate_limited
-from .views import _safe_next
+from .views import safe_url
 
 
 def _json_body(request: HttpRequest) -> dict:
@@ -94,18 +94,12 @@ def verification_complete(request: AuthenticatedRequest, body: dict) -> dict:
         credential=body.get("credential"),
         password=password if isinstance(password, str) else None,
     )
-    return {"redirect": _safe_next_of(request, body)}
+    return {"redirect": safe_url(request, str(body.get("next") or ""))}
 
 
 def _refuse_if_locked(request: AuthenticatedRequest) -> None:
     if request.user.is_locked:
         raise passkeys.PasskeyRefused(mfa.locked_message(), status=403)
-
-
-def _safe_next_of(request: HttpRequest, body: dict) -> str:
-    request.POST = request.POST.copy()  # _safe_next reads the form's field
-    request.POST["next"] = str(body.get("next") or "")
-    return _safe_next(request)
 
 
 @never_cache

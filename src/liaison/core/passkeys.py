@@ -96,7 +96,9 @@ def _take_state(request: HttpRequest, key: str) -> dict:
 def _refusal(error: Exception) -> PasskeyRefused:
     """What py_webauthn or the library refused, in words for the user (their own messages
     are for developers and in English only)."""
-    if isinstance(error, webauthn_errors.CredentialNotFound | webauthn_errors.CredentialUserMismatch):
+    if isinstance(
+        error, webauthn_errors.CredentialNotFound | webauthn_errors.CredentialUserMismatch
+    ):
         return PasskeyRefused(_("This passkey is not registered to your account."))
     return PasskeyRefused(_("The passkey's answer could not be verified: try again."))
 
@@ -147,7 +149,12 @@ def registration_complete(
             device = _helper(request, label).register_complete(
                 user=user, state=state, data=credential
             )
-        except (WebAuthnException, webauthn_errors.OTPWebAuthnApiError, KeyError, ValueError) as error:
+        except (
+            WebAuthnException,
+            webauthn_errors.OTPWebAuthnApiError,
+            KeyError,
+            ValueError,
+        ) as error:
             raise _refusal(error) from error
         audit.record(
             AuditAction.UPDATE,
@@ -166,9 +173,7 @@ def verification_begin(*, request: HttpRequest) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     if not has_passkey(user):
         raise PasskeyRefused(_("Your account has no passkey: use the code instead."))
-    options, state = _helper(request).authenticate_begin(
-        user=user, require_user_verification=False
-    )
+    options, state = _helper(request).authenticate_begin(user=user, require_user_verification=False)
     request.session[VERIFY_STATE] = state
     return options
 
@@ -211,9 +216,13 @@ def verification_complete(
 @transaction.atomic
 def passkey_remove(*, actor: User, credential_id: int) -> str:
     """One's own passkey removed (the authenticator app and recovery codes remain)."""
-    device = WebAuthnCredential.objects.select_for_update().filter(user=actor, pk=credential_id).first()
+    device = (
+        WebAuthnCredential.objects.select_for_update().filter(user=actor, pk=credential_id).first()
+    )
     if device is None:
-        raise PasskeyRefused(_("That passkey is not one of yours, or it was already removed."), status=404)
+        raise PasskeyRefused(
+            _("That passkey is not one of yours, or it was already removed."), status=404
+        )
     name = device.name
     device.delete()
     audit.record(

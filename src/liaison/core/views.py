@@ -42,7 +42,11 @@ from .selectors import (
 
 
 def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    return safe_url(request, request.POST.get("next") or request.GET.get("next") or "", fallback)
+
+
+def safe_url(request: HttpRequest, target: str, fallback: str = "home") -> str:
+    """`target` when it is a page of this site, else the fallback page (no open redirect)."""
     if url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
     ):

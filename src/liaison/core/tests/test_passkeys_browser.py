@@ -68,7 +68,9 @@ def test_an_officer_adds_a_security_key_signs_in_with_it_and_removes_it(
     answers = []
     page.on(
         "request",
-        lambda r: answers.append(r.post_data) if r.url.endswith("/login/passkey/complete/") else None,
+        lambda r: (
+            answers.append(r.post_data) if r.url.endswith("/login/passkey/complete/") else None
+        ),
     )
     page.get_by_role("button", name="Use a passkey").click()
     page.wait_for_url(f"{base}/")
