@@ -22,7 +22,7 @@ class Command(BaseCommand):
         counts, logins = load_demo_data()
         self.stdout.write("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         self.stdout.write("")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these demo accounts:")
+        self.stdout.write("Sign in at http://localhost:8000/ with one of these demo accounts:")
         roles = dict(Role.choices)
         for username, login in logins.items():
             role = roles[User.objects.get(username=username).role]
@@ -31,7 +31,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             "Second factor: add the TOTP secret to an authenticator app, or run "
-            "`liaison totp USERNAME` for the current code."
+            "`liaison totp USERNAME` for the current code. Passkeys can be added on the "
+            "profile page (they need the name localhost, not 127.0.0.1)."
         )
         self.stdout.write(
             "(Passwords and TOTP secrets are kept in var/demo-logins.json; records marked "
