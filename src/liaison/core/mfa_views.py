@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -107,6 +107,7 @@ def reauthenticate(request: AuthenticatedRequest) -> HttpResponse:
             except mfa.SecondFactorRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
+                confirmed(request)
                 return redirect(_safe_next(request))
         status = 400
     return render(
@@ -118,6 +119,15 @@ def reauthenticate(request: AuthenticatedRequest) -> HttpResponse:
             "has_passkey": passkeys.has_passkey(request.user),
         },
         status=status,
+    )
+
+
+def confirmed(request: HttpRequest) -> None:
+    """After re-authentication the person is back on the page, not in the act: say so."""
+    messages.success(
+        request,
+        _("It is you. Do again what you were doing: it will not be asked for %(minutes)d minutes.")
+        % {"minutes": max(1, settings.LIAISON_REAUTH_SECONDS // 60)},
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import mfa, passkeys
+from . import mfa, mfa_views, passkeys
 from .middleware import AuthenticatedRequest
 from .ratelimit import rate_limited
 from .views import safe_url
@@ -89,11 +89,14 @@ def verification_begin(request: AuthenticatedRequest, body: dict) -> dict:
 def verification_complete(request: AuthenticatedRequest, body: dict) -> dict:
     _refuse_if_locked(request)
     password = body.get("password")
+    reauthenticating = mfa.is_verified(request)
     passkeys.verification_complete(
         request=request,
         credential=body.get("credential"),
         password=password if isinstance(password, str) else None,
     )
+    if reauthenticating:
+        mfa_views.confirmed(request)
     return {"redirect": safe_url(request, str(body.get("next") or ""))}
 
 
