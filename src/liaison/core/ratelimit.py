@@ -1,5 +1,7 @@
-"""Rate limits per client address, counted in the shared cache so that every process and
-node counts the same requests (Redis in production, files otherwise).
+"""Rate limits per client address, counted by django-ratelimit in the shared cache so that
+every process and node counts the same requests (Redis in production, files otherwise).
+Ours are the address (`client_address`, which believes X-Forwarded-For only from
+LIAISON_TRUSTED_PROXIES), the rates read from settings, the 429 in words and its audit.
 
 Sign-in is limited per address before the lockout per account counts (CJIS AC-7 with
 ASVS 6.3.1): a flood from one address is refused with 429 cheaply, before it hashes a
@@ -8,16 +10,14 @@ password (Argon2 is meant to be slow) or locks the officer it names."""
 from __future__ import annotations
 
 import functools
-import math
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django_ratelimit.core import get_usage
 
 from . import audit
 from .choices import AuditAction
@@ -46,21 +46,20 @@ def parse_rate(text: str) -> Rate:
     return Rate(limit=int(found[1]), period=count * _UNIT_SECONDS[unit])
 
 
-def hit(key: str, address: str, rate: Rate, now: float | None = None) -> int:
-    """Counts one request in the current fixed window; returns 0 when it is allowed, else
-    the seconds until the window ends (for Retry-After)."""
-    now = time.time() if now is None else now
-    window = int(now // rate.period)
-    counter = f"ratelimit:{key}:{address}:{window}"
-    cache.add(counter, 0, timeout=rate.period + 1)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # dropped by the cache between add and incr
-        cache.set(counter, 1, timeout=rate.period + 1)
-        count = 1
-    if count <= rate.limit:
+def hit(key: str, request: HttpRequest, rate: Rate) -> int:
+    """Counts one request of the client's address (django-ratelimit's window in the shared
+    cache); returns 0 when it is allowed, else the seconds until the window ends (for
+    Retry-After). A cache that cannot count refuses (fails closed), as the library does."""
+    usage = get_usage(
+        request,
+        group=key,
+        key=lambda _group, r: client_address(r) or "unknown",
+        rate=(rate.limit, rate.period),
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
         return 0
-    if count == rate.limit + 1:
+    if usage["count"] == rate.limit + 1:
         # Once per address and window: a flood must not write the audit trail at its rate.
         audit.record(
             AuditAction.ACCESS_DENIED,
@@ -68,9 +67,9 @@ def hit(key: str, address: str, rate: Rate, now: float | None = None) -> int:
             reason="rate limited",
             object_type=key,
             object_repr=f"{rate.limit} per {rate.period} s exceeded",
-            actor_label=address,
+            actor_label=client_address(request) or "unknown",
         )
-    return max(1, math.ceil((window + 1) * rate.period - now))
+    return max(1, usage["time_left"])
 
 
 def rate_limited(
@@ -84,7 +83,7 @@ def rate_limited(
         def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method in methods:
                 current = parse_rate(rate() if callable(rate) else rate)
-                wait = hit(key, client_address(request) or "unknown", current)
+                wait = hit(key, request, current)
                 if wait:
                     response = error_response(
                         request,
