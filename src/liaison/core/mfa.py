@@ -270,16 +270,18 @@ def recovery_codes_regenerate(*, actor: User) -> list[str]:
 @transaction.atomic
 def second_factors_reset(*, actor: User, user: User) -> None:
     """An administrator removes a user's lost factors; the user enrols anew at the next
-    sign-in, with the password."""
+    sign-in, with the password. Every session of the user ends: one that proved a lost (or
+    stolen) factor must not outlive it."""
     require(actor, Perm.MANAGE_USERS)
     removed = [d.name for d in django_otp.devices_for_user(user, confirmed=None)]
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    services.sessions_end(user)
     audit.record(
         AuditAction.UPDATE,
         actor=actor,
         obj=user,
-        reason="second factors reset",
+        reason=f"second factors reset; {services.SESSIONS_ENDED}",
         changes={"second_factor": {"before": ", ".join(removed), "after": ""}},
     )
 

@@ -161,7 +161,9 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
                 password_form.add_error("new_password", error.messages)
             else:
                 update_session_auth_hash(request, user)
-                messages.success(request, _("Your password is changed."))
+                messages.success(
+                    request, _("Your password is changed; your other sessions are signed out.")
+                )
                 return redirect("core:profile")
         bootstrapify(password_form)
         status = 400
@@ -273,7 +275,7 @@ def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     user = get_object_or_404(User, pk=pk)
     services.user_unlock(actor=request.user, user=user)
-    messages.success(request, _("The account is unlocked."))
+    messages.success(request, _("The account is unlocked and signed out everywhere."))
     return redirect("core:user_edit", pk=user.pk)
 
 
