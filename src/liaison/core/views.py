@@ -220,6 +220,9 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
         default_sort="username",
     )
     if fmt := wants_export(request):
+        # Officers' names, e-mails and roles: personal data, as a case's are.
+        if again := mfa.reauthentication_required(request):
+            return again
         return export_audited(request, queryset, USER_COLUMNS, fmt=fmt, filename="users")
     return render(
         request,
@@ -344,6 +347,9 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
         per_page=50,
     )
     if fmt := wants_export(request):
+        # Who did what from which address, and the before and after of personal records.
+        if again := mfa.reauthentication_required(request):
+            return again
         return export_audited(
             request, queryset, AUDIT_COLUMNS, fmt=fmt, filename="audit-trail", perm=Perm.VIEW_AUDIT
         )
