@@ -453,8 +453,17 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "base-uri": [NONE],  # ASVS 5.0 V3.4.3 asks for none; no page has a <base>
         "object-src": [NONE],
+        # Where browsers report what the policy refused (ASVS 5.0 V3.4.7, core.csp_reports):
+        # report-uri for those without the Reporting API, report-to (its endpoint in the
+        # Reporting-Endpoints header, core.headers) for the others, which then ignore
+        # report-uri.
+        "report-uri": ["/csp-report/"],
+        "report-to": "csp",
     },
 }
+# Reports of the policy taken per client address (N/s, N/m or N/h) before 429: a page a
+# policy breaks reports on every view, but a flood is a stranger's.
+LIAISON_CSP_REPORT_RATE = env_str("LIAISON_CSP_REPORT_RATE", "60/m")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("LIAISON_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

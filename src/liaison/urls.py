@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from liaison import home
 from liaison.api import api
-from liaison.core import operations
+from liaison.core import csp_reports, operations
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz/live", operations.live, name="health_live"),
     path("healthz/ready", operations.ready, name="health_ready"),
     path("metrics", operations.metrics, name="metrics"),
+    path("csp-report/", csp_reports.receive, name="csp_report"),
 ]
 
 handler400 = "liaison.core.views.bad_request"

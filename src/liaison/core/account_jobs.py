@@ -1,6 +1,7 @@
 """The daily review of accounts: temporary accounts past their expiry and accounts unused
-for LIAISON_INACTIVE_DAYS are disabled (CJIS AC-2(3)). A job kind, so each run is on the
-jobs page with what it disabled; imported by `CoreConfig.ready`."""
+for LIAISON_INACTIVE_DAYS are disabled (CJIS AC-2(3)), all but the last active
+administrator. A job kind, so each run is on the jobs page with what it disabled;
+imported by `CoreConfig.ready`."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ def disable_stale_accounts(run: jobs.JobRun) -> jobs.JobOutcome:
         "expired": len(done.expired),
         "unused": len(done.unused),
     }
+    if done.spared:
+        summary += " " + _(
+            "%(username)s was left active: the last active administrator (the administrators "
+            "are told by e-mail)."
+        ) % {"username": done.spared}
     return jobs.JobOutcome(summary=summary, data=vars(done))
 
 

@@ -2,9 +2,12 @@
 (OWASP ASVS 5.0 V3.4 and V14.3): no cache of personal data, no powerful browser features.
 
 The Content-Security-Policy itself comes from django-csp (`CONTENT_SECURITY_POLICY` in the
-settings); X-Frame-Options, nosniff, the referrer and opener policies from Django's
-SecurityMiddleware and XFrameOptionsMiddleware."""
+settings; its refusals are reported to core.csp_reports); X-Frame-Options, nosniff, the
+referrer and opener policies from Django's SecurityMiddleware and XFrameOptionsMiddleware."""
 
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -33,6 +36,17 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def reporting_endpoints() -> str | None:
+    """The Reporting-Endpoints header that names the address of the policy's `report-to`
+    group: its `report-uri`, so that browsers of either kind report to one place.
+    django-csp writes the directives, not this header."""
+    directives: dict[str, Any] = settings.CONTENT_SECURITY_POLICY.get("DIRECTIVES", {})
+    group, addresses = directives.get("report-to"), directives.get("report-uri")
+    if not group or not addresses:
+        return None
+    return f'{group}="{addresses[0]}"'
+
+
 def carries_personal_data(request: HttpRequest) -> bool:
     """Every answer to a signed-in person or an API token may show a victim, a suspect or a
     passport: the simplest rule that cannot forget a page, an export or an endpoint."""
@@ -58,4 +72,6 @@ class SecurityHeadersMiddleware:
             # for the older proxies that read only those.
             add_never_cache_headers(response)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if "Content-Security-Policy" in response and (endpoints := reporting_endpoints()):
+            response.headers.setdefault("Reporting-Endpoints", endpoints)
         return response

@@ -31,7 +31,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from . import audit, services
+from . import audit, jobs, services
 from .choices import AuditAction
 from .models import User
 from .permissions import Perm, require
@@ -132,8 +132,10 @@ def reauthentication_required(request: HttpRequest) -> HttpResponse | None:
     """Before a sensitive act (a passport number in clear, an export of personal data, a
     change of role; ASVS 5.0 V7.5.3): None when the password and the second factor were
     proved within the last minutes; otherwise the answer that sends the user to prove them
-    again and then back to the page they were on (htmx follows HX-Redirect)."""
-    if recently_authenticated(request):
+    again and then back to the page they were on (htmx follows HX-Redirect). A large
+    export made by a job (`core.listing`) renders the page again with no session: the
+    request that queued it passed this check first."""
+    if jobs.current_run() is not None or recently_authenticated(request):
         return None
     if request.method == "GET" and not request.headers.get("HX-Request"):
         back = request.get_full_path()
@@ -291,17 +293,19 @@ def recovery_codes_regenerate(*, actor: User) -> list[str]:
 @transaction.atomic
 def second_factors_reset(*, actor: User, user: User) -> None:
     """An administrator removes a user's lost factors; the user enrols anew at the next
-    sign-in, with the password."""
+    sign-in, with the password. Every session of the user ends: one that proved a lost (or
+    stolen) factor must not outlive it."""
     require(actor, Perm.MANAGE_USERS)
     removed = [d.name for d in django_otp.devices_for_user(user, confirmed=None)]
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     WebAuthnCredential.objects.filter(user=user).delete()
+    services.sessions_end(user)
     audit.record(
         AuditAction.UPDATE,
         actor=actor,
         obj=user,
-        reason="second factors reset",
+        reason=f"second factors reset; {services.SESSIONS_ENDED}",
         changes={"second_factor": {"before": ", ".join(removed), "after": ""}},
     )
 

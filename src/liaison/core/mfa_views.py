@@ -158,6 +158,10 @@ def user_second_factors_reset(request: AuthenticatedRequest, pk: int) -> HttpRes
     user = get_object_or_404(User, pk=pk)
     mfa.second_factors_reset(actor=request.user, user=user)
     messages.success(
-        request, _("The second factors are removed: the user enrols anew at the next sign-in.")
+        request,
+        _(
+            "The second factors are removed and the user is signed out everywhere: the user "
+            "enrols anew at the next sign-in."
+        ),
     )
     return redirect("core:user_edit", pk=user.pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import ClassVar, Self
 
 from django.conf import settings
@@ -10,10 +11,13 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, InstitutionKind, JobState, Role
+
+SESSION_HASH_SALT = "liaison.core.models.User.get_session_auth_hash"
 
 
 class IllustrativeMixin(models.Model):
@@ -125,6 +129,11 @@ class User(AbstractUser):
     # An account enabled again counts as used from then: the daily job measures disuse from
     # the latest of the last sign-in, the creation and this.
     reactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Mixed into the hash every session keeps (get_session_auth_hash): raising it ends every
+    # session made before, on its next request, as a new password does. Sessions live in the
+    # cache or the database with no index by user, so this is how an administrator's reset
+    # reaches them all.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 
@@ -154,6 +163,23 @@ class User(AbstractUser):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_auth_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        # Sessions signed with a retired SECRET_KEY still verify while it is a fallback.
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret=secret)
+
+    def _session_auth_hash(self, *, secret: str | bytes | None) -> str:
+        """Django's hash of the password, with the session generation beside it."""
+        return salted_hmac(
+            SESSION_HASH_SALT,
+            f"{self.password}\n{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class ApiToken(models.Model):

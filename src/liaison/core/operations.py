@@ -7,7 +7,8 @@ its metrics for Prometheus.
   queue's lag (how long the oldest queued job has waited) is reported; past
   `LIAISON_READY_MAX_QUEUE_LAG_SECONDS` it says "lagging" but the node stays ready, since
   a stuck worker is no reason to stop serving pages.
-- `/metrics`: requests, their latency, the queue's depth and lag, jobs by state, in
+- `/metrics`: requests, their latency, the queue's depth and lag, jobs by state, the
+  violations of the Content-Security-Policy that browsers reported (core.csp_reports), in
   Prometheus' text format, to a bearer of `LIAISON_METRICS_TOKEN` only (404 without one
   configured). Under gunicorn's several processes set `PROMETHEUS_MULTIPROC_DIR` (an empty
   directory, as `make demo` does) so that every process's counts are summed.
@@ -45,6 +46,10 @@ from .choices import AuditAction, JobState
 from .models import Job
 
 REQUESTS = Counter("liaison_http_requests", "Requests answered", ["method", "status", "view"])
+# By directive (core.csp_reports bounds the set): what the Content-Security-Policy refused.
+CSP_REPORTS = Counter(
+    "liaison_csp_reports", "Content-Security-Policy violations reported by browsers", ["directive"]
+)
 LATENCY = Histogram(
     "liaison_http_request_seconds",
     "Time to answer a request",
@@ -129,7 +134,7 @@ def _registry() -> CollectorRegistry:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = CollectorRegistry()
-        for collector in (REQUESTS, LATENCY):
+        for collector in (REQUESTS, LATENCY, CSP_REPORTS):
             registry.register(collector)
     registry.register(QueueCollector())
     return registry

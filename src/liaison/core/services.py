@@ -8,6 +8,7 @@ import hmac
 import logging
 import secrets
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -127,14 +129,29 @@ def _register_failure(user: User | None, username: str, *, reason: str) -> bool:
             reason=f"{user.failed_login_count} failed sign-ins",
         )
         locked_user = user
-        transaction.on_commit(lambda: _alert_administrators(locked_user))
+        transaction.on_commit(lambda: _alert_administrators(_lock_alert, locked_user))
     user.save(update_fields=["failed_login_count", "last_failed_login_at", "locked_at"])
     return locks
 
 
-def _alert_administrators(user: User) -> None:
-    """CJIS AC-7 asks that a lock be noticed: every active administrator gets an e-mail.
-    Sent after the lock commits; a mail server that fails is logged, the lock stays."""
+def _lock_alert(user: User) -> tuple[str, str]:
+    """CJIS AC-7 asks that a lock be noticed."""
+    subject = _("Liaison: the account %(username)s is locked") % {"username": user.username}
+    body = _(
+        "The account %(user)s was locked after %(count)s failed sign-ins at %(time)s. "
+        "It stays locked until an administrator releases it on its page in Liaison."
+    ) % {
+        "user": str(user),
+        "count": user.failed_login_count,
+        "time": timezone.localtime(user.locked_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    return subject, body
+
+
+def _alert_administrators(compose: Callable[[User], tuple[str, str]], user: User) -> None:
+    """An e-mail about `user` to every active administrator, its subject and body from
+    `compose`. Called after the change commits; a mail server that fails is logged, the
+    change stays."""
     recipients = list(
         User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
         .exclude(email="")
@@ -142,21 +159,13 @@ def _alert_administrators(user: User) -> None:
     )
     if not recipients:
         return
-    # In the agency's language: the request that locked it speaks the stranger's.
+    # In the agency's language: the request behind it may speak a stranger's.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Liaison: the account %(username)s is locked") % {"username": user.username}
-        body = _(
-            "The account %(user)s was locked after %(count)s failed sign-ins at %(time)s. "
-            "It stays locked until an administrator releases it on its page in Liaison."
-        ) % {
-            "user": str(user),
-            "count": user.failed_login_count,
-            "time": timezone.localtime(user.locked_at).strftime("%Y-%m-%d %H:%M"),
-        }
+        subject, body = compose(user)
     try:
         send_mail(subject, body, None, recipients)
     except OSError:
-        log.exception("the lockout alert for %s could not be sent", user.username)
+        log.exception("the alert %r about %s could not be sent", subject, user.username)
 
 
 def user_logout_recorded(*, user: User) -> None:
@@ -198,6 +207,7 @@ def user_update(*, actor: User, user: User, **fields) -> User:
     if "expires_at" in fields and fields["expires_at"] != user.expires_at:
         _validate_expiry(fields["expires_at"])
     enabled_again = not user.is_active and fields.get("is_active") is True
+    disabled = user.is_active and fields.get("is_active") is False
     for name, value in fields.items():
         setattr(user, name, value)
     if enabled_again:
@@ -208,7 +218,11 @@ def user_update(*, actor: User, user: User, **fields) -> User:
         user.reactivated_at = timezone.now()
     user.full_clean()
     user.save()
-    audit.record_updated(user, before, actor=actor)
+    if disabled:
+        # Django refuses a disabled account's sessions already; ending them too means an
+        # account enabled again does not find the old ones alive (ASVS 5.0 V7.4.2).
+        sessions_end(user)
+    audit.record_updated(user, before, actor=actor, reason=SESSIONS_ENDED if disabled else "")
     return user
 
 
@@ -220,26 +234,47 @@ def _validate_expiry(expires_at) -> None:
 
 @transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> None:
+    """A new password ends every other session of the user. A user changing their own keeps
+    the session they changed it in: the view calls `update_session_auth_hash` after this."""
     if actor.pk != user.pk:
         require(actor, Perm.MANAGE_USERS)
     _validate_new_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    sessions_end(user)
     audit.record(
         AuditAction.UPDATE,
         actor=actor,
         obj=user,
         changes={"password": {"before": "***", "after": "***"}},
+        reason=SESSIONS_ENDED,
     )
 
 
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> None:
+    """Releases a lock; a session opened before it (perhaps the one that was guessing) ends."""
     require(actor, Perm.MANAGE_USERS)
     User.objects.filter(pk=user.pk).update(
         failed_login_count=0, last_failed_login_at=None, locked_at=None
     )
-    audit.record(AuditAction.UNLOCK, actor=actor, obj=user)
+    sessions_end(user)
+    audit.record(AuditAction.UNLOCK, actor=actor, obj=user, reason=SESSIONS_ENDED)
+
+
+# The reason an audit entry gives when the change ended the user's sessions (all of them,
+# but the one a user changing their own password changed it in).
+SESSIONS_ENDED = "sessions ended"
+
+
+def sessions_end(user: User) -> None:
+    """Ends every session of the user made before now, in every browser and on every node
+    (ASVS 5.0 V7.4.2, V7.4.3): the generation mixed into the session hash goes up, and
+    Django's AuthenticationMiddleware signs out a session whose hash no longer matches.
+    `user` is refreshed, so that `update_session_auth_hash(request, user)` can then keep
+    the caller's own session."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
 
 
 SCHEDULER_LABEL = "liaison scheduler"
@@ -247,48 +282,95 @@ SCHEDULER_LABEL = "liaison scheduler"
 
 @dataclass
 class StaleAccounts:
-    """What the daily review of accounts disabled."""
+    """What the daily review of accounts disabled, and the administrator it left active."""
 
     expired: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
+    spared: str = ""
 
 
 @transaction.atomic
 def users_disable_stale(*, now: datetime | None = None) -> StaleAccounts:
     """Disables temporary accounts past their expiry and accounts nobody signed in to for
     LIAISON_INACTIVE_DAYS (CJIS AC-2(3)), each audited as the scheduler's change. Accounts
-    that cannot sign in (no usable password: the demo's illustrative officers) are left."""
+    that cannot sign in (no usable password: the demo's illustrative officers) are left,
+    and so is the last active administrator (`_administrator_to_spare`)."""
     now = now or timezone.now()
     unused_since = now - timedelta(days=settings.LIAISON_INACTIVE_DAYS)
-    active = User.objects.select_for_update().filter(is_active=True)
-    expired = active.filter(expires_at__lte=now)
-    unused = (
-        active.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    active = (
+        User.objects.select_for_update()
+        .filter(is_active=True)
         .annotate(
             last_seen=Greatest(
                 Coalesce("last_login", "date_joined"), Coalesce("reactivated_at", "date_joined")
             )
         )
+    )
+    expired = list(active.filter(expires_at__lte=now))
+    unused = (
+        active.exclude(pk__in=[user.pk for user in expired])
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .filter(last_seen__lt=unused_since)
     )
     done = StaleAccounts()
-    for user in expired:
-        _disable(user, reason="account expired")
-        done.expired.append(user.username)
-    for user in unused.exclude(username__in=done.expired):
-        _disable(user, reason=f"unused for {settings.LIAISON_INACTIVE_DAYS} days")
-        done.unused.append(user.username)
+    stale = [(user, "account expired", done.expired) for user in expired] + [
+        (user, f"unused for {settings.LIAISON_INACTIVE_DAYS} days", done.unused) for user in unused
+    ]
+    spared = _administrator_to_spare(active, [user for user, *rest in stale])
+    for user, reason, disabled in stale:
+        if user == spared:
+            _spare(user, reason=reason)
+            done.spared = user.username
+        else:
+            _disable(user, reason=reason)
+            disabled.append(user.username)
     return done
+
+
+def _administrator_to_spare(active: QuerySet[User], leaving: list[User]) -> User | None:
+    """When every active administrator is about to be disabled, the one most recently
+    active: without an administrator nobody could enable an account again, or even this
+    one, short of a command on the server."""
+    administrators = active.filter(role=Role.ADMINISTRATOR)
+    leaving_ids = [user.pk for user in leaving]
+    if administrators.exclude(pk__in=leaving_ids).exists():
+        return None
+    return administrators.filter(pk__in=leaving_ids).order_by("-last_seen", "-pk").first()
+
+
+def _spare(user: User, *, reason: str) -> None:
+    audit.record(
+        AuditAction.UPDATE,
+        actor=None,
+        obj=user,
+        reason=f"left active: the last active administrator ({reason})",
+        actor_label=SCHEDULER_LABEL,
+    )
+    transaction.on_commit(lambda: _alert_administrators(_spared_alert, user))
+
+
+def _spared_alert(user: User) -> tuple[str, str]:
+    subject = _("Liaison: the last active administrator, %(username)s, was left active") % {
+        "username": user.username
+    }
+    body = _(
+        "The daily review of accounts left %(user)s active although it is expired or unused, "
+        "because it is the last active administrator: without one, nobody could manage "
+        "accounts. Give the administrator role to another person, or renew this account "
+        "(a later expiry, or a sign-in)."
+    ) % {"user": str(user)}
+    return subject, body
 
 
 def _disable(user: User, *, reason: str) -> None:
     User.objects.filter(pk=user.pk).update(is_active=False)
+    sessions_end(user)
     audit.record(
         AuditAction.UPDATE,
         actor=None,
         obj=user,
         changes={"is_active": {"before": True, "after": False}},
-        reason=reason,
+        reason=f"{reason}; {SESSIONS_ENDED}",
         actor_label=SCHEDULER_LABEL,
     )
 

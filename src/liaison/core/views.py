@@ -165,7 +165,9 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
                 password_form.add_error("new_password", error.messages)
             else:
                 update_session_auth_hash(request, user)
-                messages.success(request, _("Your password is changed."))
+                messages.success(
+                    request, _("Your password is changed; your other sessions are signed out.")
+                )
                 return redirect("core:profile")
         bootstrapify(password_form)
         status = 400
@@ -224,6 +226,9 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
         default_sort="username",
     )
     if fmt := wants_export(request):
+        # Officers' names, e-mails and roles: personal data, as a case's are.
+        if again := mfa.reauthentication_required(request):
+            return again
         return export_audited(request, queryset, USER_COLUMNS, fmt=fmt, filename="users")
     return render(
         request,
@@ -279,7 +284,7 @@ def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.MANAGE_USERS)
     user = get_object_or_404(User, pk=pk)
     services.user_unlock(actor=request.user, user=user)
-    messages.success(request, _("The account is unlocked."))
+    messages.success(request, _("The account is unlocked and signed out everywhere."))
     return redirect("core:user_edit", pk=user.pk)
 
 
@@ -348,6 +353,9 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
         per_page=50,
     )
     if fmt := wants_export(request):
+        # Who did what from which address, and the before and after of personal records.
+        if again := mfa.reauthentication_required(request):
+            return again
         return export_audited(
             request, queryset, AUDIT_COLUMNS, fmt=fmt, filename="audit-trail", perm=Perm.VIEW_AUDIT
         )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.core import audit, import_pages
+from liaison.core import audit, import_pages, mfa
 from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.permissions import Perm, can, require
@@ -188,6 +188,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         default_sort="full_name",
     )
     if fmt := wants_export(request):
+        # Foreign officers' names, e-mails and phones.
+        if again := mfa.reauthentication_required(request):
+            return again
         return export_audited(request, queryset, CONTACT_COLUMNS, fmt=fmt, filename="contacts")
     return _list_page(
         request,

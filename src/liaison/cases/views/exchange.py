@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.core import audit
+from liaison.core import audit, mfa
 from liaison.core.choices import AuditAction
 from liaison.core.permissions import Perm, require
 
@@ -49,6 +49,8 @@ def htcds_export(request):
     """Victims and perpetrators in HTCDS v2 columns; names only of victims who consented."""
     require(request.user, Perm.VIEW_CASE_PERSONAL)
     require(request.user, Perm.EXPORT_DATA)
+    if again := mfa.reauthentication_required(request):
+        return again
     form = ExportForm(request.GET)
     if not form.is_valid():
         errors = "; ".join(f"{field}: {' '.join(e)}" for field, e in form.errors.items())

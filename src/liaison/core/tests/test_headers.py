@@ -39,6 +39,8 @@ def test_the_policy_allows_only_the_products_own_scripts_and_styles(client_for, 
         "form-action": ["'self'"],
         "base-uri": ["'none'"],
         "object-src": ["'none'"],
+        "report-uri": ["/csp-report/"],
+        "report-to": ["csp"],
     }
 
 

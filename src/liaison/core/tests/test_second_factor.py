@@ -176,7 +176,9 @@ def test_an_administrator_resets_lost_factors_with_an_audit_entry(client_for, pe
     )
     assert response.status_code == 302
     assert not mfa.is_enrolled(personas.ico)
-    event = AuditEvent.objects.get(action=AuditAction.UPDATE, reason="second factors reset")
+    event = AuditEvent.objects.get(
+        action=AuditAction.UPDATE, reason="second factors reset; sessions ended"
+    )
     assert (event.actor, event.object_id) == (personas.admin, str(personas.ico.pk))
     assert password_only("ico").get("/").url.startswith(ENROL)
 

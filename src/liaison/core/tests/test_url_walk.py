@@ -7,8 +7,17 @@ from liaison.core.tests.url_registry import url_patterns
 
 pytestmark = pytest.mark.django_db
 
-# The probes of the load balancer, and the metrics (which ask for their own token).
-ANONYMOUS_ALLOWED = {"login/", "language/", "healthz", "healthz/live", "healthz/ready", "metrics"}
+# The probes of the load balancer, the metrics (which ask for their own token) and the
+# browsers' reports of the Content-Security-Policy.
+ANONYMOUS_ALLOWED = {
+    "login/",
+    "language/",
+    "healthz",
+    "healthz/live",
+    "healthz/ready",
+    "metrics",
+    "csp-report/",
+}
 
 
 def _concrete(route: str) -> str:

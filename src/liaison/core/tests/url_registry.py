@@ -329,6 +329,20 @@ PAGES: list[Probe] = [
         public_statuses=(401,),
         answers=(401,),
     ),
+    # Browsers report the policy's refusals whoever is signed in, or no one; a form is not
+    # a report (test_csp_reports.py has the reports).
+    Probe(
+        "csp-report/",
+        r("csp_report"),
+        "requester",
+        None,
+        None,
+        why="the browser's report of its policy, not a person's act",
+        method="post",
+        public=True,
+        public_statuses=(415,),
+        answers=(415,),
+    ),
     # Nothing is at the API's root (django-ninja answers 404 there, naming the docs).
     Probe("api/v1/", lambda w: "/api/v1/", "requester", None, None, why=SIGNED_IN, answers=(404,)),
     Probe("api/v1/docs", lambda w: "/api/v1/docs", "requester", None, None, why=SIGNED_IN),
