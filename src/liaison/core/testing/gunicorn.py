@@ -108,8 +108,9 @@ def start(
     ]
     with log.open("wb") as sink:
         # A session of its own: Ctrl+C in the terminal reaches the caller, which stops the
-        # node itself, not the node half-way through a request.
-        process = subprocess.Popen(  # noqa: S603  # nosec B603 — our own interpreter
+        # node itself, not the node half-way through a request. The command is this
+        # interpreter's gunicorn, with arguments made here.
+        process = subprocess.Popen(  # noqa: S603  # nosec B603
             argv, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
         )
     node = Node(port=port, process=process, log=log)
