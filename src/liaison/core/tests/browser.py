@@ -95,20 +95,23 @@ def settle(page) -> None:
     assert page.evaluate(SETTLED), f"{page.url}: still busy after 15 s"
 
 
-def sign_in(page, base_url: str, username: str, password: str) -> None:
-    """The password with the system-use notice acknowledged, then an authenticator's code."""
-    from liaison.core.tests.second_factor import fresh_code
-
-    code = fresh_code(username)  # enrolled before the password: the second step comes next
+def password_step(page, base_url: str, username: str, password: str) -> None:
+    """The first step of signing in: the password, the system-use notice acknowledged."""
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.check("#id_acknowledge")
     with page.expect_navigation():
-        page.click(
-            "button[type=submit]:has-text('Sign in'), button[type=submit]:has-text('로그인')"
-        )
+        page.click("form:has(#id_password) button[type=submit]")
     settle(page)
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """The password with the system-use notice acknowledged, then an authenticator's code."""
+    from liaison.core.tests.second_factor import fresh_code
+
+    code = fresh_code(username)  # enrolled before the password: the second step comes next
+    password_step(page, base_url, username, password)
     if "/login/second-factor/" in page.url:
         page.fill("#id_code", code)
         with page.expect_navigation():

@@ -9,20 +9,10 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from liaison.core.choices import Role
-from liaison.core.tests.browser import screenshot, settle
+from liaison.core.tests.browser import password_step, screenshot, settle
 from liaison.core.tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _password_step(page, base: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "new.officer")
-    page.fill("#id_password", PASSWORD)
-    page.check("#id_acknowledge")
-    with page.expect_navigation():
-        page.locator("form:has(#id_password) button[type=submit]").click()
-    settle(page)
 
 
 def test_a_new_officer_enrols_and_later_signs_in_with_a_recovery_code(
@@ -34,7 +24,7 @@ def test_a_new_officer_enrols_and_later_signs_in_with_a_recovery_code(
     )
     page.goto(f"{base}/login/")
     expect(page.locator("[data-use-notice]")).to_contain_text("monitored")
-    _password_step(page, base)
+    password_step(page, base, "new.officer", PASSWORD)
 
     assert "/login/enrol/" in page.url
     expect(page.locator("h1")).to_have_text("2단계 인증 설정")
@@ -56,7 +46,7 @@ def test_a_new_officer_enrols_and_later_signs_in_with_a_recovery_code(
     with page.expect_navigation():
         page.locator("form[action='/logout/']").first.evaluate("form => form.submit()")
     settle(page)
-    _password_step(page, base)
+    password_step(page, base, "new.officer", PASSWORD)
     assert "/login/second-factor/" in page.url
     page.fill("#id_code", codes[0])
     with page.expect_navigation():
