@@ -56,8 +56,7 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def institutions(db):
+def build_institutions() -> SimpleNamespace:
     hq = InstitutionFactory(
         code="npa-hq",
         name_en="National Police Agency",
@@ -88,8 +87,7 @@ def institutions(db):
     return SimpleNamespace(hq=hq, ico=ico, university=university, seoul=seoul)
 
 
-@pytest.fixture
-def cambodia_police(db):
+def build_cambodia_police():
     return PartnerBodyFactory(
         name_en="Cambodian National Police",
         name_ko="캄보디아 국가경찰",
@@ -98,8 +96,7 @@ def cambodia_police(db):
     )
 
 
-@pytest.fixture
-def personas(institutions, cambodia_police):
+def build_personas(institutions, cambodia_police) -> SimpleNamespace:
     """admin, ico (ICO officer), requester (Police University), commissioner, overseas
     (officer in Cambodia), analyst, auditor, partner (CNP liaison) and outsider (a requester
     at the Seoul agency)."""
@@ -127,6 +124,23 @@ def personas(institutions, cambodia_police):
         ),
         outsider=UserFactory(username="outsider", role=Role.REQUESTER, institution=i.seoul),
     )
+
+
+# The builders above as fixtures; a module that shares one set of records among its tests
+# (test_url_permissions.py) calls the builders itself.
+@pytest.fixture
+def institutions(db):
+    return build_institutions()
+
+
+@pytest.fixture
+def cambodia_police(db):
+    return build_cambodia_police()
+
+
+@pytest.fixture
+def personas(institutions, cambodia_police):
+    return build_personas(institutions, cambodia_police)
 
 
 @pytest.fixture

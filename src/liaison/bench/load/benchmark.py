@@ -17,6 +17,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from liaison.core.testing import gunicorn
+
 from ..timing import percentile
 from . import servers, sides
 from .driver import Account, Data, Officer, Tally, drive, sign_in_all, warm_up
@@ -133,10 +135,12 @@ def measure(
             officer.close()
         for node in running:
             if node.process.poll() is not None:
-                raise LoadFailed(f"gunicorn on port {node.port} stopped:\n{servers.tail(node.log)}")
+                raise LoadFailed(
+                    f"gunicorn on port {node.port} stopped:\n{gunicorn.tail(node.log)}"
+                )
         if any(f.status >= 500 for f in tally.failures):
             notes.append("server errors; the end of a node's log:")
-            notes += servers.tail(running[0].log, 15).splitlines()
+            notes += gunicorn.tail(running[0].log, 15).splitlines()
     return Measured(
         side=side.key,
         label=side.label,

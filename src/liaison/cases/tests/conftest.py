@@ -31,11 +31,19 @@ def _keys_and_media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def philippines(db):
+    return build_philippines()
+
+
+def build_philippines():
     return CountryFactory(code="PH", alpha3="PHL", numeric="608", name_en="Philippines")
 
 
 @pytest.fixture
 def posts(personas, cambodia_police, philippines):
+    return build_posts(personas, cambodia_police, philippines)
+
+
+def build_posts(personas, cambodia_police, philippines) -> SimpleNamespace:
     """The Joint Task Force in Phnom Penh, where `personas.overseas` serves, and the Korean
     Desk in Manila with its own officer (`posts.manila_officer`)."""
     today = timezone.localdate()
@@ -74,6 +82,10 @@ def posts(personas, cambodia_police, philippines):
 
 @pytest.fixture
 def task_force_mou(cambodia_police, institutions):
+    return build_task_force_mou(cambodia_police, institutions)
+
+
+def build_task_force_mou(cambodia_police, institutions):
     """The Joint Task Force MOU with the Cambodian National Police, in force."""
     return AgreementFactory(
         title="MOU on the establishment of the Korea–Cambodia Joint Task Force",
@@ -124,6 +136,10 @@ def overdue_case(personas, posts, country, *, title: str) -> Case:
 
 @pytest.fixture
 def received_report(personas, posts, cambodia_police):
+    return build_received_report(personas, posts, cambodia_police)
+
+
+def build_received_report(personas, posts, cambodia_police):
     return intake.report_receive(
         actor=personas.overseas,
         data=report_data(cambodia_police.country, post=posts.task_force),
@@ -152,6 +168,10 @@ def same_phone_report(personas, posts, cambodia_police):
 
 @pytest.fixture
 def open_case(personas, received_report, cambodia_police, task_force_mou):
+    return build_open_case(personas, received_report, cambodia_police, task_force_mou)
+
+
+def build_open_case(personas, received_report, cambodia_police, task_force_mou):
     """A case opened from the report, with the CNP as partner and the MOU as legal basis."""
     from liaison.cases.services import casework
 

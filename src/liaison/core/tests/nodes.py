@@ -21,15 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import liaison
+from liaison.core.testing import gunicorn
 
 SOURCE = str(Path(liaison.__file__).resolve().parents[1])  # this checkout
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def redis_answers(url: str) -> bool:
@@ -47,7 +42,8 @@ class Deployment:
     """The environment every process of the deployment shares."""
 
     env: dict
-    processes: list[subprocess.Popen] = field(default_factory=list)
+    processes: list[subprocess.Popen] = field(default_factory=list)  # the workers
+    nodes: list[gunicorn.Node] = field(default_factory=list)
 
     def liaison(self, *args: str, timeout: float = 120) -> str:
         run = subprocess.run(
@@ -64,29 +60,25 @@ class Deployment:
         return self.liaison("shell", "-c", code)
 
     def start_node(self) -> str:
-        port = free_port()
-        process = self._start(
-            [
-                str(BIN / "gunicorn"),
-                "liaison.wsgi:application",
-                *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"),
-                *("--graceful-timeout", "2", "--timeout", "60"),
-            ]
-        )
-        base = f"http://127.0.0.1:{port}"
-        _wait_until(lambda: _answers(f"{base}/healthz/live"), process, what="the node")
-        return base
+        node = gunicorn.start(self.env, Path(self.env["LIAISON_VAR_DIR"]), threads=4)
+        self.nodes.append(node)
+        return node.url
 
     def start_worker(self) -> subprocess.Popen:
-        return self._start([str(BIN / "liaison"), "worker", "--workers", "1"])
-
-    def _start(self, command: list[str]) -> subprocess.Popen:
-        log = open(Path(self.env["LIAISON_VAR_DIR"]) / f"{uuid.uuid4().hex[:8]}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)
+        log = Path(self.env["LIAISON_VAR_DIR"]) / f"worker-{uuid.uuid4().hex[:8]}.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [str(BIN / "liaison"), "worker", "--workers", "1"],
+                env=self.env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
         self.processes.append(process)
         return process
 
     def stop(self) -> None:
+        for node in self.nodes:
+            gunicorn.stop(node)
         for process in self.processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -97,27 +89,13 @@ class Deployment:
                 process.kill()
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 — our own node
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
-
-
-def _wait_until(condition, process=None, *, what: str, timeout: float = 30) -> None:
+def wait_until(condition, *, what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"{what} stopped (exit {process.returncode})")
         time.sleep(0.1)
     raise AssertionError(f"{what} did not answer within {timeout} s")
-
-
-def wait_until(condition, *, what: str, timeout: float = 60) -> None:
-    _wait_until(condition, what=what, timeout=timeout)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from liaison.core.choices import AuditAction, Role
 from liaison.core.models import AuditEvent
-from liaison.core.tests.browser import screenshot, sign_in
+from liaison.core.tests.browser import password_step, screenshot, sign_in
 from liaison.core.tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,15 +34,6 @@ def _security_key(page) -> None:
     )
 
 
-def _password_step(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.check("#id_acknowledge")
-    page.locator("form:has(#id_password) button[type=submit]").click()
-    page.wait_for_load_state("load")
-
-
 def test_an_officer_adds_a_security_key_signs_in_with_it_and_removes_it(
     browser_page, live_server, institutions
 ):
@@ -61,9 +52,9 @@ def test_an_officer_adds_a_security_key_signs_in_with_it_and_removes_it(
     expect(page.locator(".alert-success")).to_contain_text("Desk YubiKey")
     screenshot(page, "passkey-added")
 
-    page.locator("form[action='/logout/']").first.evaluate("form => form.submit()")
-    page.wait_for_load_state("load")
-    _password_step(page, base, "key.holder")
+    with page.expect_navigation():  # the submission is only asked for here
+        page.locator("form[action='/logout/']").first.evaluate("form => form.submit()")
+    password_step(page, base, "key.holder", PASSWORD)
     assert "/login/second-factor/" in page.url
     answers = []
     page.on(

@@ -9,19 +9,10 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from liaison.core.choices import Role
-from liaison.core.tests.browser import screenshot
+from liaison.core.tests.browser import password_step, screenshot, settle
 from liaison.core.tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _password_step(page, base: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "new.officer")
-    page.fill("#id_password", PASSWORD)
-    page.check("#id_acknowledge")
-    page.locator("form:has(#id_password) button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
 
 
 def test_a_new_officer_enrols_and_later_signs_in_with_a_recovery_code(
@@ -33,7 +24,7 @@ def test_a_new_officer_enrols_and_later_signs_in_with_a_recovery_code(
     )
     page.goto(f"{base}/login/")
     expect(page.locator("[data-use-notice]")).to_contain_text("monitored")
-    _password_step(page, base)
+    password_step(page, base, "new.officer", PASSWORD)
 
     assert "/login/enrol/" in page.url
     expect(page.locator("h1")).to_have_text("2단계 인증 설정")
@@ -45,16 +36,20 @@ def test_a_new_officer_enrols_and_later_signs_in_with_a_recovery_code(
     codes = page.locator("[data-recovery-codes] li").all_inner_texts()
     assert len(codes) == 10
     screenshot(page, "recovery-codes-ko")
-    page.get_by_role("link", name="계속").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="계속").click()
+    settle(page)
     assert page.url.rstrip("/") == base
 
-    # The sign-out button sits in the user menu; submitting its form is what it does.
-    page.locator("form[action='/logout/']").first.evaluate("form => form.submit()")
-    page.wait_for_load_state("networkidle")
-    _password_step(page, base)
+    # The sign-out button sits in the user menu; submitting its form is what it does. The
+    # submission is only asked for here: wait until the signed-out page has come.
+    with page.expect_navigation():
+        page.locator("form[action='/logout/']").first.evaluate("form => form.submit()")
+    settle(page)
+    password_step(page, base, "new.officer", PASSWORD)
     assert "/login/second-factor/" in page.url
     page.fill("#id_code", codes[0])
-    page.locator("form:has(#id_code) button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("form:has(#id_code) button[type=submit]").click()
+    settle(page)
     assert page.url.rstrip("/") == base

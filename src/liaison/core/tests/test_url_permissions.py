@@ -6,33 +6,38 @@ persona gets the page's normal answer. A URL missing from the registry fails the
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import re
+from contextlib import ExitStack
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from liaison.agreements import services as agreement_services
 from liaison.agreements.choices import DocumentKind
 from liaison.agreements.models import Occasion
 from liaison.agreements.tests.factories import AgreementFactory, pdf
 from liaison.api import api
+from liaison.cases import protect
 from liaison.cases.services import intake, timeline
-from liaison.cases.tests.conftest import (  # noqa: F401 — the cases fixtures, asked for below
-    _keys_and_media_in_tmp,
-    open_case,
-    philippines,
-    posts,
-    received_report,
+from liaison.cases.tests.conftest import (
+    build_open_case,
+    build_philippines,
+    build_posts,
+    build_received_report,
+    build_task_force_mou,
     report_data,
-    task_force_mou,
 )
+from liaison.conftest import build_cambodia_police, build_institutions, build_personas
 from liaison.core import audit, services
 from liaison.core.choices import AuditAction, Role
 from liaison.core.models import AuditEvent, Job, SavedFilter
@@ -57,14 +62,50 @@ def _document(actor, case, body: str, name: str):
     return timeline.entry_add(actor=actor, case=case, kind="document", body=body, upload=upload)
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module's two hundred tests and rolled back after the
+    last, as Django's `setUpTestData` does: each test runs in a savepoint inside it (the
+    `db` fixture), so what one test writes is gone for the next. The settings the suite's
+    per-test fixtures would give it are set here for the module, with its own field key
+    and media folder, since records and files are kept from test to test."""
+    folder = tmp_path_factory.mktemp("world")
+    with ExitStack() as stack:
+        stack.enter_context(django_db_blocker.unblock())
+        stack.callback(protect.reload_keys)  # once the key file below is forgotten
+        stack.enter_context(
+            override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                LIAISON_FIELD_KEYS_FILE=folder / "keys" / "field-keys.json",
+                MEDIA_ROOT=folder / "media",
+                LIAISON_METRICS_TOKEN="the-scraper's-token",
+            )
+        )
+        protect.reload_keys()
+        stack.enter_context(translation.override("en"))
+        stack.enter_context(transaction.atomic())
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(request, personas, cambodia_police, institutions, settings):
+def world(db, shared_world):
+    """The shared world, copied: a test that changes a record in memory changes its own."""
+    return copy.deepcopy(shared_world)
+
+
+def _build_world() -> SimpleNamespace:
     """One record of each kind the URLs name, and the personas to ask for them."""
-    p = personas
-    # Asked for here, not as arguments: the names are the imported fixtures themselves.
-    stations = request.getfixturevalue("posts")
-    case = request.getfixturevalue("open_case")
-    settings.LIAISON_METRICS_TOKEN = "the-scraper's-token"
+    institutions = build_institutions()
+    cambodia_police = build_cambodia_police()
+    p = build_personas(institutions, cambodia_police)
+    stations = build_posts(p, cambodia_police, build_philippines())
+    case = build_open_case(
+        p,
+        build_received_report(p, stations, cambodia_police),
+        cambodia_police,
+        build_task_force_mou(cambodia_police, institutions),
+    )
     thai = PartnerBodyFactory(name_en="Royal Thai Police", abbreviation="RTP")
     report = intake.report_receive(
         actor=p.overseas,
@@ -95,6 +136,7 @@ def world(request, personas, cambodia_police, institutions, settings):
         cnp=cambodia_police,
         contact=ContactFactory(partner_body=cambodia_police, full_name="Sok Dara"),
         institution=institutions.university,
+        seoul=institutions.seoul,
         audit_event=AuditEvent.objects.order_by("-pk").first(),
         token=token,
         passkey=stored_passkey(p.requester),
@@ -224,7 +266,7 @@ def test_every_missing_persona_is_explained():
 
 
 @pytest.fixture
-def elsewhere(world, institutions):
+def elsewhere(world):
     """The Manila desk's case, with its victim and a document, and the Seoul agency's
     application with its draft: records out of the officer's and the requester's scope."""
     desk = world.manila_post
@@ -234,7 +276,7 @@ def elsewhere(world, institutions):
     )
     case = intake.case_open(actor=world.manila, reports=[report], title="Held in Pampanga")
     agreement = AgreementFactory(
-        counterpart=world.cnp, country=world.cnp.country, institution=institutions.seoul
+        counterpart=world.cnp, country=world.cnp.country, institution=world.seoul
     )
     return SimpleNamespace(
         victim=case.victims.get(),

@@ -2,6 +2,8 @@
 headless Chromium: the browser reports no refused script, style or connection, and no
 script fails (ASVS 5.0 V3.4.3)."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.urls import reverse
 from liaison.agreements.models import Agreement
 from liaison.cases.models import Case, Report
 from liaison.core.models import User
-from liaison.core.tests.browser import sign_in
+from liaison.core.tests.browser import settle, sign_in
 from liaison.core.tests.factories import PASSWORD
 from liaison.demo import load_demo_data
 from liaison.partners.models import PartnerBody
@@ -17,8 +19,8 @@ from liaison.personnel.models import Post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Without the home page: each sign-in lands there, under the same watch.
 LISTS = [
-    "home",
     "cases:list",
     "cases:dashboard",
     "cases:targets",
@@ -47,7 +49,8 @@ def _first(queryset, name: str) -> list[str]:
 
 def _pages_of(user: User) -> list[str]:
     """The lists, and the first record of each kind the person can see; records they cannot
-    see answer 403 or 404, and those pages must obey the policy too."""
+    see answer 403 or 404, and those pages must obey the policy too. The API's docs are
+    the same page for everyone: the test below renders them."""
     cases = Case.objects.visible_to(user)
     agreements = Agreement.objects.visible_to(user)
     return [
@@ -59,7 +62,6 @@ def _pages_of(user: User) -> list[str]:
         *_first(PartnerBody.objects.visible_to(user), "partners:body_detail"),
         *_first(Report.objects.all(), "cases:report_detail"),
         *_first(Post.objects.all(), "posts:post_detail"),
-        reverse("api:openapi-view"),
     ]
 
 
@@ -89,21 +91,30 @@ def test_every_page_of_every_demo_role_runs_without_a_policy_violation(
     browser_page, live_server, settings, tmp_path
 ):
     settings.VAR_DIR = tmp_path
-    settings.LIAISON_LOGIN_RATE = "1000/m"  # eight sign-ins from one address in a minute
     _, logins = load_demo_data()
     page = browser_page
     problems: list[str] = []
     _watch(page, problems)
     visited = 0
+    refusals_checked: set[int] = set()
     for username, login in logins.items():
-        page.context.clear_cookies()
         sign_in(page, live_server.url, username, login["password"])
+        assert urlsplit(page.url).path == reverse("home"), (username, page.url)
         for path in _pages_of(User.objects.get(username=username)):
-            response = page.goto(f"{live_server.url}{path}")
+            response = page.goto(f"{live_server.url}{path}", wait_until="commit")
             assert response is not None and response.status < 500, (username, path)
-            page.wait_for_load_state("networkidle")
             visited += 1
+            # A refusal (403, 404) is one page for everyone, checked in full the first
+            # time; the top bar around it is the person's, as on every page they open.
+            if response.status in refusals_checked:
+                continue
+            if response.status in (403, 404):
+                refusals_checked.add(response.status)
+            settle(page)  # loaded, and what htmx and the scripts fetched after it too
+        settle(page)  # nothing of this person's still out to renew the cookies cleared now
+        page.context.clear_cookies()
     assert visited >= 8 * len(LISTS)
+    assert refusals_checked == {403, 404}
     assert problems == []
 
 

@@ -35,8 +35,8 @@ from liaison.bench import database, dataset, pages, report
 from liaison.bench.load import benchmark as load
 from liaison.bench.load import flood
 from liaison.bench.load.driver import SignInFailed
-from liaison.bench.load.servers import NodeFailed
 from liaison.bench.load.sides import RevisionUnavailable
+from liaison.core.testing.gunicorn import NodeFailed
 from liaison.partners.models import Country
 
 
