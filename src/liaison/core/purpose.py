@@ -36,7 +36,7 @@ class PurposeForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("purpose") == AccessPurpose.OTHER and not data.get("purpose_note", "").strip():
             self.add_error("purpose_note", _("Describe the purpose when it is “other”."))
         return data
