@@ -123,3 +123,20 @@ def test_the_list_asks_the_purpose_before_an_export_with_the_filters_kept(
     assert "data-export-asks-purpose" in text and 'id="export-purpose"' in text
     assert '<input type="hidden" name="country" value="KH">' in text
     assert 'name="page"' not in text.split('id="export-purpose"')[1]
+
+
+def test_a_queued_export_keeps_its_purpose_in_the_entry_the_job_writes(
+    client_for, personas, open_case, settings, queue, django_capture_on_commit_callbacks
+):
+    from liaison.core.models import Job
+
+    settings.LIAISON_EXPORT_INLINE_ROWS = 0
+    query = {"export": "csv", "purpose": "other", "purpose_note": "annual review"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(personas.ico).get(reverse("cases:list"), query)
+    assert response.status_code == 302
+    queue.run_pending()
+    job = Job.objects.get(kind="core.export")
+    assert job.state == "done", job.error
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="cases.case")
+    assert event.purpose == "other: annual review"
