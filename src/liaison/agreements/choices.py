@@ -65,6 +65,20 @@ class ScopeArea(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The scope areas under which the partner police cooperate on a case of ours: a request
+# to a partner body about a case needs an agreement in force with it in one of them
+# (agreements.coverage). The Joint Task Force MOUs name joint investigation and the
+# protection of nationals rather than "case cooperation" itself.
+CASE_COOPERATION_AREAS = frozenset(
+    {
+        ScopeArea.CASE_COOPERATION,
+        ScopeArea.JOINT_OPERATIONS,
+        ScopeArea.NATIONALS_ABROAD,
+        ScopeArea.FUGITIVES,
+    }
+)
+
+
 class Rating(models.TextChoices):
     STRONG = "strong", _("Strong")
     ADEQUATE = "adequate", _("Adequate")

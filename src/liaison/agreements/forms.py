@@ -22,7 +22,7 @@ from .choices import (
     ScopeArea,
     TerminationDecision,
 )
-from .models import Occasion
+from .models import Agreement, Occasion
 from .models.agreement import CRITERIA
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,25 +35,39 @@ class AgreementFilterForm(ListFilterForm):
     country = forms.ModelChoiceField(
         label=_("Country"),
         required=False,
-        queryset=Country.objects.filter(agreements__isnull=False).distinct(),
+        queryset=Country.objects.none(),
         empty_label=_("All"),
     )
     counterpart = forms.ModelChoiceField(
         label=_("Counterpart"),
         required=False,
-        queryset=PartnerBody.objects.filter(agreements__isnull=False).distinct(),
+        queryset=PartnerBody.objects.none(),
         empty_label=_("All"),
     )
     institution = forms.ModelChoiceField(
         label=_("Institution"),
         required=False,
-        queryset=Institution.objects.all(),
+        queryset=Institution.objects.none(),
         empty_label=_("All"),
     )
     scope_area = forms.ChoiceField(
         label=_("Scope area"), required=False, choices=[("", _("All")), *ScopeArea.choices]
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only what the agreements the user may see name: a partner liaison's lists offer
+        # their own agency and country, and nothing of the others'.
+        visible = Agreement.objects.visible_to(user)
+        fields = self.fields
+        fields["country"].queryset = Country.objects.filter(agreements__in=visible).distinct()
+        fields["counterpart"].queryset = PartnerBody.objects.filter(
+            agreements__in=visible
+        ).distinct()
+        fields["institution"].queryset = Institution.objects.filter(
+            agreements__in=visible
+        ).distinct()
 
 
 class ApplicationForm(forms.Form):

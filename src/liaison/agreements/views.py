@@ -43,6 +43,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         request,
         selectors.agreements_for(request.user),
         form_class=forms.AgreementFilterForm,
+        form_kwargs={"user": request.user},
         columns=selectors.COLUMNS,
         apply_filters=selectors.agreement_filter,
         default_sort="-signed_on",

@@ -90,6 +90,7 @@ def record(
     object_id: str = "",
     object_repr: str = "",
     actor_label: str = "",
+    purpose: str = "",
 ) -> AuditEvent:
     context = current_request_context()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
@@ -110,6 +111,7 @@ def record(
         ip_address=context.ip_address,
         user_agent=context.user_agent[:300],
         request_id=context.request_id,
+        purpose=purpose[:300],
     )
 
 

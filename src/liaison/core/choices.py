@@ -55,3 +55,16 @@ class JobState(models.TextChoices):
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class AccessPurpose(models.TextChoices):
+    """Why someone opens or exports personal data (EU LED art. 25: the log of a
+    consultation or disclosure keeps its justification). "Other" needs a few words."""
+
+    INVESTIGATION = "investigation", _("Investigation")
+    VICTIM_SUPPORT = "victim_support", _("Victim support")
+    CONSULAR_ASSISTANCE = "consular_assistance", _("Consular assistance")
+    PARTNER_REQUEST = "partner_request", _("Partner request")
+    LEGAL_PROCEEDINGS = "legal_proceedings", _("Legal proceedings")
+    AUDIT = "audit", _("Audit")
+    OTHER = "other", _("Other")

@@ -21,13 +21,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, jobs
+from . import audit, jobs, purpose
 from .choices import AuditAction
 from .formstyle import bootstrapify
 from .permissions import Perm, require, signed_in_user
@@ -89,6 +89,14 @@ class Listing:
     @cached_property  # the header reads it once per column
     def sort_links(self) -> list[tuple[str, str]]:
         return [(c.key, self.sort_link(c)) for c in self.columns if c.sort]
+
+    @property
+    def export_query(self) -> list[tuple[str, str]]:
+        """The filters as hidden fields of the form that asks an export's purpose."""
+        skipped = {"page", "export", *purpose.FIELDS}
+        return [
+            (k, v) for k, values in self.querystring.lists() if k not in skipped for v in values
+        ]
 
     @property
     def export_link_csv(self) -> str:
@@ -271,14 +279,24 @@ def export_audited(
     filename: str,
     perm=None,
     may_queue: bool = True,
+    personal: bool = False,
 ) -> HttpResponse:
     """Exports what the list shows, after checking the right to export, and records it.
+    An export of personal data (`personal`) states its purpose in the query (core.purpose);
+    without one it is refused (400) with the form that asks for it.
 
     Past `LIAISON_EXPORT_INLINE_ROWS` rows the export leaves the request: a job renders
     the same list, as the same person, and its result carries the file. `may_queue` is
     False when the query holds what must not be stored (an exact passport number). The
     rows may come from the read replica (a moment behind); the record goes to the primary."""
     require(request.user, perm or Perm.EXPORT_DATA)
+    stated = ""
+    if personal:
+        form = purpose.purpose_form(request, request.GET)
+        if not form.is_valid():
+            return purpose_refused(request, form, export=fmt)
+        stated = form.stated
+        purpose.remember(request, stated)
     if may_queue and jobs.current_run() is None and _large(queryset):
         return _queue_export(request, filename)
     rows = read_on_replica(lambda: list(queryset[:EXPORT_ROW_LIMIT]))
@@ -288,11 +306,32 @@ def export_audited(
         object_type=f"{queryset.model._meta.app_label}.{queryset.model._meta.model_name}",
         object_repr=f"{len(rows)} rows, {fmt}",
         reason="filters: "
-        + ("&".join(f"{k}={v}" for k, v in request.GET.items() if k != "export") or "none"),
+        + (
+            "&".join(
+                f"{k}={v}"
+                for k, v in request.GET.items()
+                if k != "export" and k not in purpose.FIELDS
+            )
+            or "none"
+        ),
+        purpose=stated,
     )
     response = export_response(rows, columns, fmt=fmt, filename=filename)
     response[ROWS_HEADER] = str(len(rows))  # for the export job's summary
     return response
+
+
+def purpose_refused(request: HttpRequest, form: forms.Form, *, export: str) -> HttpResponse:
+    """400: the export of personal data without its purpose, and the form that asks for
+    it, sent again with the same filters."""
+    kept = [
+        (k, v)
+        for k, values in request.GET.lists()
+        if k != "export" and k not in purpose.FIELDS
+        for v in values
+    ]
+    context = {"form": form, "query": kept, "export": export, "action": request.path}
+    return render(request, "core/purpose_required.html", context, status=400)
 
 
 def _large(queryset: QuerySet) -> bool:

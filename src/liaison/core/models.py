@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AuditAction, InstitutionKind, JobState, Role
+from .choices import AccessPurpose, AuditAction, InstitutionKind, JobState, Role
 
 SESSION_HASH_SALT = "liaison.core.models.User.get_session_auth_hash"
 
@@ -250,6 +250,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True, editable=False)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True, editable=False)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
+    # Why personal data were opened or exported (EU LED art. 25): an AccessPurpose value,
+    # then ": " and the person's own words when they gave some.
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -273,6 +276,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries cannot be deleted.")
+
+    @property
+    def purpose_label(self) -> str:
+        """The purpose in the reader's language, with the words given for it."""
+        code, _sep, words = self.purpose.partition(": ")
+        label = AccessPurpose(code).label if code in AccessPurpose.values else code
+        return f"{label}: {words}" if words else str(label)
 
 
 class SavedFilter(models.Model):

@@ -30,6 +30,7 @@ AUDIT_COLUMNS = [
     Column("object_repr", _("Record")),
     Column("changes", _("Changes"), value=lambda e: e.changes or ""),
     Column("reason", _("Reason")),
+    Column("purpose", _("Purpose"), value=lambda e: e.purpose_label if e.purpose else ""),
     Column("ip_address", _("Address")),
     Column("request_id", _("Request id")),
 ]

@@ -217,6 +217,14 @@ class CaseGenerator:
                 return pk
         return None
 
+    def _covered(self, partner: int, on: datetime.date) -> bool:
+        """An agreement covering case cooperation in force with the partner on the day:
+        without one the services refuse the request (agreements.coverage)."""
+        return any(
+            signed <= on and (ended is None or on <= ended)
+            for signed, ended in self.ctx.cooperation.get(partner, [])
+        )
+
     def _outcome(self, path: list[str], homicide: bool) -> str:
         if homicide:
             return Outcome.VICTIM_DECEASED
@@ -266,7 +274,7 @@ class CaseGenerator:
             (S.RESCUE_REQUESTED, RequestKind.RESCUE, S.RESCUED),
             (S.EXTRADITION_REQUESTED, RequestKind.EXTRADITION, S.SURRENDERED),
         ):
-            if step in reached:
+            if step in reached and self._covered(partner, reached[step].date()):
                 answered = reached.get(answered_by)
                 self.rows.add(
                     PartnerRequest,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from liaison.agreements.choices import AgreementStatus as A
+from liaison.agreements.coverage import covers_case_cooperation
 from liaison.agreements.models import Agreement
 from liaison.cases.services import targets
 from liaison.cases.zones import default_zone
@@ -36,6 +37,9 @@ class Context:
     partners: dict[str, int | None]
     posts: dict[str, list[tuple[datetime.date, int]]]
     agreements: dict[int, list[tuple[datetime.date, datetime.date | None, int]]]
+    # By partner, when its agreements covering case cooperation were in force: requests
+    # go only to a partner covered on the day (agreements.coverage, the services' floor).
+    cooperation: dict[int, list[tuple[datetime.date, datetime.date | None]]]
     hours: dict
     now: datetime.datetime
     start: datetime.datetime
@@ -50,8 +54,11 @@ class Context:
 def build_context(*, actor: User | None, start: datetime.date, filing: Filing) -> Context:
     in_force = [A.SIGNED, A.ACTIVE, A.EXPIRED, A.TERMINATION_RECOMMENDED, A.TERMINATED]
     agreements: dict[int, list] = {}
+    cooperation: dict[int, list] = {}
     for a in Agreement.objects.filter(status__in=in_force, signed_on__isnull=False):
         agreements.setdefault(a.counterpart_id, []).append((a.signed_on, a.ended_on, a.pk))
+        if covers_case_cooperation(a):
+            cooperation.setdefault(a.counterpart_id, []).append((a.signed_on, a.ended_on))
     now = timezone.now().replace(microsecond=0)
     return Context(
         actor_id=getattr(actor, "pk", None),
@@ -59,6 +66,7 @@ def build_context(*, actor: User | None, start: datetime.date, filing: Filing) -
         # The newest post first: a case goes to the newest post open on its day.
         posts={k: sorted(v, reverse=True) for k, v in filing.posts.items()},
         agreements=agreements,
+        cooperation=cooperation,
         hours=targets.hours_table(),
         now=now,
         start=timezone.make_aware(datetime.datetime.combine(start, datetime.time(9))),

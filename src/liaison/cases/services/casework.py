@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.agreements import coverage
 from liaison.agreements.choices import IN_FORCE_STATUSES
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
@@ -191,9 +192,11 @@ def request_send(
     if not (subject or "").strip():
         errors["subject"] = _("Say what is asked.")
     partner_body = partner_body or case.partner_body
+    now = timezone.now()
     if partner_body is None:
         errors["partner_body"] = _("Name the partner agency the request goes to.")
-    now = timezone.now()
+    elif refusal := coverage.case_cooperation_refusal(partner_body, on=timezone.localdate(now)):
+        errors["partner_body"] = refusal
     if sent_at and sent_at > now:
         errors["sent_at"] = _("The time cannot be in the future.")
     if errors:

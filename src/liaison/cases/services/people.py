@@ -15,6 +15,7 @@ from liaison.core import audit
 from liaison.core.choices import AuditAction
 from liaison.core.models import User
 from liaison.core.permissions import Perm, refuse, require
+from liaison.core.purpose import require_purpose
 from liaison.core.versions import require_version
 
 from .. import derived, names, permissions
@@ -370,17 +371,20 @@ def notice_record(
     return notice
 
 
-def passport_reveal(*, actor: User, person) -> str:
-    """The passport number in clear, for someone allowed to see it; the view is audited."""
+def passport_reveal(*, actor: User, person, purpose: str) -> str:
+    """The passport number in clear, for someone allowed to see it and for a stated
+    purpose (core.purpose); the view and its purpose are audited."""
     require(actor, Perm.VIEW_PASSPORTS)
     case = person.case
     if not case.__class__.objects.visible_to(actor).filter(pk=case.pk).exists():
         refuse(actor, what=f"cases.case:{case.pk}")
+    require_purpose(purpose)
     audit.record(
         AuditAction.VIEW,
         actor=actor,
         obj=person,
         changes={"field": {"before": None, "after": "passport number"}},
+        purpose=purpose,
     )
     return person.passport_number()
 

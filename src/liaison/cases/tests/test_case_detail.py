@@ -139,14 +139,15 @@ def test_the_commissioners_office_reads_the_case_without_actions(client_for, per
 def test_the_passport_is_shown_on_request_and_the_view_is_recorded(client_for, personas, open_case):
     victim = open_case.victims.get()
     url = reverse("cases:passport", args=[open_case.pk, "victim", victim.pk])
-    response = client_for(personas.overseas).post(url, HTTP_HX_REQUEST="true")
+    stated = {"purpose": "victim_support"}
+    response = client_for(personas.overseas).post(url, stated, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "M12345678" in response.content.decode()
     assert "<html" not in response.content.decode()  # htmx gets the number alone
     event = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="cases.victim")
     assert event.actor == personas.overseas and event.object_id == str(victim.pk)
     assert event.changes == {"field": {"before": None, "after": "passport number"}}
-    plain = client_for(personas.overseas).post(url)
+    plain = client_for(personas.overseas).post(url, stated)
     assert plain.status_code == 200 and "M12345678" in plain.content.decode()
 
 

@@ -12,7 +12,7 @@ def test_a_case_its_summary_export_and_api_answer_are_not_stored(client_for, per
     for response in (
         office.get(reverse("cases:detail", args=[open_case.pk])),
         office.get(reverse("cases:summary", args=[open_case.pk])),
-        office.get(reverse("cases:list"), {"export": "csv"}),
+        office.get(reverse("cases:list"), {"export": "csv", "purpose": "audit"}),
         office.get(f"/api/v1/cases/{open_case.pk}"),
     ):
         assert response.status_code == 200, response.request["PATH_INFO"]

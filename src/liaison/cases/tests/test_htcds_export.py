@@ -108,7 +108,9 @@ def test_perpetrators_carry_their_htcds_role_and_no_name(suspect):
 def test_the_office_downloads_csv_files_with_the_attribution_and_the_export_is_audited(
     client_for, personas, victim, suspect
 ):
-    response = client_for(personas.ico).get(URL, {"format": "zip", "country": "KH"})
+    response = client_for(personas.ico).get(
+        URL, {"format": "zip", "country": "KH", "purpose": "partner_request"}
+    )
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert htcds.ATTRIBUTION in archive.read("README.txt").decode()
@@ -126,7 +128,7 @@ def test_the_office_downloads_csv_files_with_the_attribution_and_the_export_is_a
 
 
 def test_the_workbook_has_a_readme_sheet_with_the_attribution(client_for, personas, victim):
-    response = client_for(personas.ico).get(URL)
+    response = client_for(personas.ico).get(URL, {"purpose": "partner_request"})
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["README", "Victims", "Perpetrators"]
     assert workbook["README"]["A1"].value == htcds.ATTRIBUTION

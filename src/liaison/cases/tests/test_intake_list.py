@@ -171,7 +171,8 @@ def test_the_passport_search_is_exact_and_only_for_those_who_see_passports(
 
 
 def export(client, **params):
-    response = client.get(reverse("cases:report_list"), {"export": "csv", **params})
+    query = {"export": "csv", "purpose": "investigation", **params}
+    response = client.get(reverse("cases:report_list"), query)
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 

@@ -50,7 +50,8 @@ def test_a_passport_needs_a_recent_sign_in_then_is_revealed(
     assert done.status_code == 302 and done.url == "/cases/"
     back = client.get(done.url).content.decode()
     assert "It is you. Do again what you were doing: it will not be asked for 5 minutes." in back
-    assert "M12345678" in client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    stated = {"purpose": "investigation"}
+    assert "M12345678" in client.post(url, stated, HTTP_HX_REQUEST="true").content.decode()
 
 
 def test_an_export_with_personal_data_needs_a_recent_sign_in(

@@ -62,6 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "can_export": can(user, Perm.EXPORT_DATA),
             "can_work": can(user, Perm.WORK_CASES),
             "personal": personal,
+            "export_purpose": personal,  # the export holds names: it asks its purpose
             "saved_filters": selectors.saved_filters(user),
             "save_form": forms.SavedFilterForm(initial={"query": _saveable(request.GET)}),
         },
@@ -84,7 +85,13 @@ def _export(request, queryset, columns, fmt):
         query["passport"] = protect.mask(protect.normalise_document_number(query["passport"]))
         request.GET = query
     return export_audited(
-        request, queryset, columns, fmt=fmt, filename="cases", may_queue=not searched_passport
+        request,
+        queryset,
+        columns,
+        fmt=fmt,
+        filename="cases",
+        may_queue=not searched_passport,
+        personal=permissions.sees_personal_data(request.user),
     )
 
 

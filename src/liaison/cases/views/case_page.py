@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from liaison.core import audit, mfa
+from liaison.core import audit, mfa, purpose
 from liaison.core.formstyle import bootstrapify
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
@@ -157,13 +157,22 @@ def passport_reveal(request: HttpRequest, pk: int, kind: str, item: int) -> Http
     if related is None:
         raise Http404
     person = get_object_or_404(related, pk=item)
+    require(request.user, Perm.VIEW_PASSPORTS)  # a role without it is refused before asked why
     if again := mfa.reauthentication_required(request):
         return again
-    number = people.passport_reveal(actor=request.user, person=person)
-    context = {**NAV, "case": case, "person": person, "kind": kind, "number": number}
-    if request.headers.get("HX-Request"):
-        return render(request, "cases/case/passport.html", context)
-    return render(request, "cases/case/passport_page.html", context)
+    asked = purpose.purpose_form(request, request.POST)
+    context = {**NAV, "case": case, "person": person, "kind": kind, "may_reveal": True}
+    fragment = request.headers.get("HX-Request")
+    if not asked.is_valid():  # the masked number again, its form open with the errors
+        context["purpose_form"] = asked
+        page = "cases/case/passport_masked.html" if fragment else "cases/case/passport_page.html"
+        return render(request, page, context, status=400)
+    context["number"] = people.passport_reveal(
+        actor=request.user, person=person, purpose=asked.stated
+    )
+    purpose.remember(request, asked.stated)
+    page = "cases/case/passport.html" if fragment else "cases/case/passport_page.html"
+    return render(request, page, context)
 
 
 @require_GET

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.core import audit, mfa
+from liaison.core import audit, mfa, purpose
 from liaison.core.choices import AuditAction
+from liaison.core.listing import purpose_refused
 from liaison.core.permissions import Perm, require
 
 from .. import htcds
@@ -56,6 +57,10 @@ def htcds_export(request):
         errors = "; ".join(f"{field}: {' '.join(e)}" for field, e in form.errors.items())
         return HttpResponse(_("The export filters are invalid: %(e)s") % {"e": errors}, status=400)
     fmt = form.cleaned_data["format"] or "xlsx"
+    asked = purpose.purpose_form(request, request.GET)
+    if not asked.is_valid():
+        return purpose_refused(request, asked, export=fmt)
+    purpose.remember(request, asked.stated)
     export = htcds.build(form.cases(request.user))
     audit.record(
         AuditAction.EXPORT,
@@ -63,7 +68,12 @@ def htcds_export(request):
         object_type="cases.victim",
         object_repr=f"HTCDS export ({fmt}): {len(export.victims)} victims, {export.named} named "
         f"with consent; {len(export.perpetrators)} perpetrators",
-        reason="filters: " + ("&".join(f"{k}={v}" for k, v in request.GET.items()) or "none"),
+        reason="filters: "
+        + (
+            "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in purpose.FIELDS)
+            or "none"
+        ),
+        purpose=asked.stated,
     )
     content_type, render = FORMATS[fmt]
     response = HttpResponse(render(export), content_type=content_type)

@@ -122,6 +122,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             fmt=fmt,
             filename="reports",
             may_queue=not request.GET.get("passport"),  # never kept in a job's parameters
+            personal=personal,
         )
     for report in listing.page:
         report.category_labels = [Category(code).label for code in report.categories]
@@ -132,6 +133,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             **NAV,
             "listing": listing,
             "personal": personal,
+            "export_purpose": personal,
             "can_export": can(user, Perm.EXPORT_DATA),
             "can_work": can(user, Perm.WORK_CASES),
             "unprocessed_count": intake.unprocessed_submissions(user).count()

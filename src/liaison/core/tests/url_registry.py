@@ -640,6 +640,7 @@ PAGES: list[Probe] = [
         "commissioner",
         "manila",
         method="post",
+        body=lambda w: {"purpose": "victim_support"},
     ),
     Probe(
         "cases/<int:pk>/documents/<int:entry>/",
@@ -651,7 +652,14 @@ PAGES: list[Probe] = [
     # cases: analysis and exchange
     Probe("cases/dashboard/", r("cases:dashboard"), "analyst", "requester", None, why=LIST_SCOPE),
     Probe("cases/targets/", r("cases:targets"), "ico", "overseas", None, why=EVERY_RECORD),
-    Probe("cases/export/htcds/", r("cases:htcds_export"), "ico", "analyst", None, why=LIST_SCOPE),
+    Probe(
+        "cases/export/htcds/",
+        lambda w: reverse("cases:htcds_export") + "?purpose=partner_request",
+        "ico",
+        "analyst",
+        None,
+        why=LIST_SCOPE,
+    ),
     # posts
     Probe("posts/", r("posts:post_list"), "overseas", "requester", None, why=LIST_SCOPE),
     Probe("posts/new/", r("posts:post_create"), "ico", "overseas", None, why=EVERY_RECORD),

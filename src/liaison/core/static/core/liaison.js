@@ -55,6 +55,15 @@
   document.addEventListener("submit", function (event) {
     if (event.target.closest("[data-submits-by-htmx]")) event.preventDefault();
   });
+  // htmx leaves a refusal (4xx) unswapped; a form marked data-swap-refusal is answered
+  // with itself and its errors (a purpose missing), so the 400 answer takes its place.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 400 && event.detail.elt.closest("[data-swap-refusal]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // New content from htmx (the job panel, polled every second) gets its widths too.
   document.addEventListener("htmx:load", function (event) { applyWidths(event.target); });
 
