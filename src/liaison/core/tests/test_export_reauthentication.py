@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from liaison.core import jobs, mfa
 from liaison.core.choices import AuditAction
@@ -20,14 +21,14 @@ AGAIN = reverse("core:reauthenticate")
 
 # (URL name, query, who exports it): officers' accounts, the audit trail (who did what,
 # from which address), foreign officers' contacts, cases and reports (victims, suspects),
-# the HTCDS exchange (victims and perpetrators).
+# the HTCDS exchange (victims and perpetrators). Those of cases also state their purpose.
 PERSONAL_EXPORTS = [
     ("core:user_list", "export=csv", "admin"),
     ("core:audit_list", "export=csv", "auditor"),
     ("partners:contact_list", "export=csv", "ico"),
-    ("cases:list", "export=csv", "ico"),
-    ("cases:report_list", "export=csv", "ico"),
-    ("cases:htcds_export", "format=xlsx", "ico"),
+    ("cases:list", "export=csv&purpose=investigation", "ico"),
+    ("cases:report_list", "export=csv&purpose=investigation", "ico"),
+    ("cases:htcds_export", "format=xlsx&purpose=investigation", "ico"),
 ]
 # Bodies and agreements name institutions, not people.
 OTHER_EXPORTS = [
@@ -45,7 +46,9 @@ def stale(client, settings) -> None:
 
 def reauthenticate(client, user, back: str):
     code = mfa.current_code(authenticator_for(user))
-    response = client.post(f"{AGAIN}?next={back}", {"password": PASSWORD, "code": code})
+    response = client.post(
+        f"{AGAIN}?{urlencode({'next': back})}", {"password": PASSWORD, "code": code}
+    )
     assert response.status_code == 302 and response.url == back
     return response
 
