@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from . import services
+from . import looks, services
 from .models import ApiToken, AuditEvent, Institution, User
 from .permissions import Perm, permissions_of, require
 from .selectors import audit_filter, user_filter
@@ -205,6 +205,9 @@ def user_update(request, pk: int, payload: UserPatch):
 def audit_list(request, filters: Query[AuditFilter]):
     require(request.user, Perm.VIEW_AUDIT)
     events = audit_filter(AuditEvent.objects.all(), filters.dict())
+    looks.audit_trail_read(
+        request.user, shown="audit trail by API", filters=looks.filters_text(request.GET)
+    )
     return events.order_by("-at", "-id")
 
 

@@ -134,3 +134,9 @@ class RefusalAuditMiddleware:
             and user.is_authenticated
             and request.resolver_match is not None
         )
+
+
+def password_change_refused(user) -> None:
+    """A password change with a wrong current password: someone at a signed-in session
+    who does not know its password."""
+    refused(user, what="core.user:password", reason="wrong current password", object_id=user.pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import mfa, passkeys, services
+from . import audit, looks, mfa, passkeys, refusals, services
 from .forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -156,6 +156,8 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         status = 400
     elif action == "password":
         password_form = PasswordChangeForm(request.POST, user=user)
+        if password_form.is_bound and password_form.has_error("current_password"):
+            refusals.password_change_refused(user)
         if password_form.is_valid():
             try:
                 services.user_set_password(
@@ -351,6 +353,11 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
         return export_audited(
             request, queryset, AUDIT_COLUMNS, fmt=fmt, filename="audit-trail", perm=Perm.VIEW_AUDIT
         )
+    looks.audit_trail_read(
+        request.user,
+        shown=f"audit trail: {len(listing.page.object_list)} entries",
+        filters=looks.filters_text(request.GET),
+    )
     return render(
         request,
         "core/audit_list.html",
@@ -362,6 +369,7 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
 def audit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     event = get_object_or_404(AuditEvent, pk=pk)
+    audit.record_viewed(event, actor=request.user)
     return render(request, "core/audit_detail.html", {"event": event, "active_nav": "audit"})
 
 
