@@ -594,6 +594,10 @@ PAGES: list[Probe] = [
     # cases: one case
     Probe("cases/<int:pk>/", r("cases:detail", CASE), "overseas", "requester", "manila"),
     Probe("cases/<int:pk>/summary/", r("cases:summary", CASE), "overseas", "requester", "manila"),
+    # Who has seen the victims: for those who may see the victims themselves, not analysts.
+    Probe(
+        "cases/<int:pk>/access/", r("cases:access_history", CASE), "overseas", "analyst", "manila"
+    ),
     Probe(
         "cases/<int:pk>/do/<slug:action>/<int:item>/",
         r("cases:item_action", CASE, "victim_edit", VICTIM),
