@@ -246,6 +246,14 @@ PAGES: list[Probe] = [
     ),
     Probe("audit/", r("core:audit_list"), "auditor", "ico", None, why=EVERY_RECORD),
     Probe(
+        "audit/access-review/",
+        r("core:access_review"),
+        "auditor",
+        "ico",
+        None,
+        why=EVERY_RECORD,
+    ),
+    Probe(
         "audit/<int:pk>/",
         r("core:audit_detail", lambda w: w.audit_event.pk),
         "auditor",
