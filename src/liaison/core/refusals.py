@@ -109,31 +109,30 @@ class RefusalAuditMiddleware:
         finally:
             _pending.reset(token)
         route = _route_of(request, response)
-        for refusal in pending.refusals:
+        for refusal in pending.refusals or self._unnamed_refusal(request, response):
             _write(refusal, route=route)
-        if not pending.refusals and self._unnamed_refusal(request, response):
-            match = request.resolver_match
-            assert match is not None  # _unnamed_refusal checked it
-            _write(
-                _Refusal(
-                    user=request.user,
-                    what=match.view_name,
-                    reason=REFUSED_STATUSES[response.status_code],
-                    object_id=_record_id(match.kwargs),
-                ),
-                route=route,
-            )
         return response
 
     @staticmethod
-    def _unnamed_refusal(request: HttpRequest, response: HttpResponse) -> bool:
+    def _unnamed_refusal(request: HttpRequest, response: HttpResponse) -> list[_Refusal]:
+        """A 403 or 404 that no code named, for a signed-in user on a route that resolved."""
         user = getattr(request, "user", None)
-        return (
-            response.status_code in REFUSED_STATUSES
-            and user is not None
-            and user.is_authenticated
-            and request.resolver_match is not None
-        )
+        match = request.resolver_match
+        if (
+            response.status_code not in REFUSED_STATUSES
+            or user is None
+            or not user.is_authenticated
+            or match is None
+        ):
+            return []
+        return [
+            _Refusal(
+                user=user,
+                what=match.view_name,
+                reason=REFUSED_STATUSES[response.status_code],
+                object_id=_record_id(match.kwargs),
+            )
+        ]
 
 
 def password_change_refused(user) -> None:
