@@ -139,3 +139,16 @@ def password_change_refused(user) -> None:
     """A password change with a wrong current password: someone at a signed-in session
     who does not know its password."""
     refused(user, what="core.user:password", reason="wrong current password", object_id=user.pk)
+
+
+def locked_account_attempt(user, *, step: str) -> None:
+    """A session that reached a sign-in step of an account locked meanwhile (its own wrong
+    codes, or passwords tried elsewhere): recorded as the password step records an attempt
+    on a locked account (core.services.user_login), before the session is ended."""
+    audit.record(
+        AuditAction.LOGIN_FAILED,
+        actor=None,
+        obj=user,
+        reason=f"locked: {step}",
+        actor_label=user.get_username()[:150],
+    )

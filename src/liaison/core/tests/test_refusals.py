@@ -1,6 +1,7 @@
 """Refusals and reads of the audit trail itself, recorded: a refusal made inside a
 transaction that rolls back stays recorded; the auditor's list, entry, API search and
-export; a password change with a wrong current password; attempts on a locked account."""
+export; a password change with a wrong current password; attempts on a locked account
+(the password step's own are in test_lockout.py)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -8,13 +9,16 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from liaison.core import audit
+from liaison.core import audit, mfa
 from liaison.core.choices import AuditAction
 from liaison.core.models import AuditEvent, User
 from liaison.core.permissions import Perm, require
 from liaison.core.refusals import RefusalAuditMiddleware
 from liaison.core.tests.factories import PASSWORD
+from liaison.core.tests.second_factor import authenticator_for
+from liaison.core.tests.test_second_factor import SECOND_STEP, password_only
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +96,17 @@ def test_a_password_change_with_the_right_password_is_no_refusal(personas, clien
         },
     )
     assert not AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).exists()
+
+
+def test_the_right_code_for_an_account_locked_meanwhile_is_recorded_as_an_attempt(personas):
+    device = authenticator_for(personas.ico)
+    client = password_only("ico")
+    User.objects.filter(pk=personas.ico.pk).update(locked_at=timezone.now())  # elsewhere
+    response = client.post(SECOND_STEP, {"code": mfa.current_code(device)})
+    assert response.status_code == 302 and response.url == reverse("core:login")
+    attempt = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (attempt.object_id, attempt.reason, attempt.actor_label) == (
+        str(personas.ico.pk),
+        "locked: second factor",
+        "ico",
+    )
