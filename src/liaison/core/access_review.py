@@ -3,9 +3,10 @@ data subjects in a month, and the days on which someone opened unusually many.
 
 A data subject's record viewed is a VIEW entry that names one record (a case, a victim, a
 report, a contact, a document); a list's look names none (core.looks) and reads of the
-audit trail itself are not looks at a data subject. Everything is counted by the database,
-over the audit trail's index on (action, at): one grouped query for the month's rows and
-one for the daily counts, however many entries there are.
+audit trail itself are not looks at a data subject. Everything is counted by the database
+over the audit trail's index on (action, at): the month's rows in one grouped query, read
+a page at a time, and each day's counts per person in one query per day, kept once the day
+is over (see `daily_counts`).
 
 A day is unusual for a user who opened more distinct records than `FACTOR` times the
 median of their own daily counts over the `MEDIAN_DAYS` days before it (days without any
@@ -22,9 +23,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db.models import CharField, Count, Max, Min, QuerySet, Value
-from django.db.models.functions import Concat, TruncDate
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ FACTOR = 3
 FLOOR = 10
 MEDIAN_DAYS = 30
 KIND = "core.access_review"
+CACHE_SECONDS = 400 * 24 * 3600  # past the 61 days any review reads
 
 
 def agency_zone() -> zoneinfo.ZoneInfo:
@@ -87,31 +90,65 @@ class UnusualDay:
     median: float
 
 
-def _daily_counts(start: datetime.datetime, end: datetime.datetime) -> list[dict]:
-    """Distinct records opened per person and agency day, counted by the database."""
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    start = datetime.datetime(day.year, day.month, day.day, tzinfo=agency_zone())
+    following = day + datetime.timedelta(days=1)
+    return start, datetime.datetime(
+        following.year, following.month, following.day, tzinfo=agency_zone()
+    )
+
+
+def _count_day(day: datetime.date) -> list[tuple[int | None, str, int, int]]:
+    """(actor id, label, distinct records opened, views) per person on one agency day,
+    counted by the database over one day of the (action, at) index."""
+    start, end = _day_bounds(day)
     record = Concat("object_type", Value(":"), "object_id", output_field=CharField())
-    return list(
-        _subject_looks(start, end)
-        .annotate(day=TruncDate("at", tzinfo=agency_zone()))
-        .values("actor_id", "actor_label", "day")
-        .annotate(subjects=Count(record, distinct=True))
+    return [
+        (row["actor_id"], row["actor_label"], row["subjects"], row["views"])
+        for row in _subject_looks(start, end)
+        .values("actor_id", "actor_label")
+        .annotate(subjects=Count(record, distinct=True), views=Count("id"))
         .order_by()
-    )
+    ]
 
 
-def unusual_days(month: datetime.date) -> list[UnusualDay]:
-    start = month_start(month)
-    counts = _daily_counts(
-        start - datetime.timedelta(days=MEDIAN_DAYS), month_start(next_month(month))
-    )
+def _cache_key(day: datetime.date) -> str:
+    return f"access-review:day:{day.isoformat()}"
+
+
+def daily_counts(first: datetime.date, last: datetime.date) -> dict[datetime.date, list]:
+    """Each day's counts from `first` to `last`. A day over before yesterday no longer
+    changes (entries are stamped when written, and the trail is append-only), so its counts
+    are kept in the shared cache: the 61 days a month's review reads are counted once, by
+    the monthly job or the first reader, and each later reading costs only the cache."""
+    today = timezone.localtime(timezone.now(), agency_zone()).date()
+    counts = {}
+    day = first
+    while day <= last:
+        final = day < today - datetime.timedelta(days=1)
+        found = cache.get(_cache_key(day)) if final else None
+        if found is None:
+            found = _count_day(day)
+            if final:
+                cache.set(_cache_key(day), found, timeout=CACHE_SECONDS)
+        counts[day] = found
+        day += datetime.timedelta(days=1)
+    return counts
+
+
+def unusual_days(month: datetime.date, counts: dict | None = None) -> list[UnusualDay]:
+    first = month.replace(day=1)
+    last = next_month(month) - datetime.timedelta(days=1)
+    if counts is None:
+        counts = daily_counts(first - datetime.timedelta(days=MEDIAN_DAYS), last)
     by_actor: dict[tuple, dict[datetime.date, int]] = defaultdict(dict)
-    for row in counts:
-        by_actor[(row["actor_id"], row["actor_label"])][row["day"]] = row["subjects"]
-    first = start.date()
+    for day, rows in counts.items():
+        for actor_id, label, subjects, _views in rows:
+            by_actor[(actor_id, label)][day] = subjects
     found = []
     for (actor_id, label), days in by_actor.items():
         for day, subjects in sorted(days.items()):
-            if day < first or subjects <= FLOOR:
+            if not first <= day <= last or subjects <= FLOOR:
                 continue
             before = [
                 days.get(day - datetime.timedelta(days=n), 0) for n in range(1, MEDIAN_DAYS + 1)
@@ -126,23 +163,22 @@ def unusual_days(month: datetime.date) -> list[UnusualDay]:
 class Review:
     month: datetime.date
     people: int
-    records: int
     looks: int
     unusual: list[UnusualDay]
 
 
 def review_of(month: datetime.date) -> Review:
-    """The month's figures in two grouped queries and the unusual days."""
-    totals = (
-        _subject_looks(month_start(month), month_start(next_month(month)))
-        .annotate(record=Concat("object_type", Value(":"), "object_id", output_field=CharField()))
-        .aggregate(
-            people=Count("actor_label", distinct=True),
-            records=Count("record", distinct=True),
-            looks=Count("id"),
-        )
+    """The month's figures and unusual days, from the daily counts."""
+    first = month.replace(day=1)
+    last = next_month(month) - datetime.timedelta(days=1)
+    counts = daily_counts(first - datetime.timedelta(days=MEDIAN_DAYS), last)
+    in_month = [row for day, rows in counts.items() if first <= day <= last for row in rows]
+    return Review(
+        month=month,
+        people=len({(actor_id, label) for actor_id, label, _s, _v in in_month}),
+        looks=sum(views for _a, _l, _s, views in in_month),
+        unusual=unusual_days(month, counts),
     )
-    return Review(month=month, unusual=unusual_days(month), **totals)
 
 
 # The monthly job ---------------------------------------------------------------------------
@@ -159,12 +195,11 @@ def build_access_review(run: jobs.JobRun, month: str = "") -> jobs.JobOutcome:
     review = review_of(wanted)
     notified = notify_auditors(review)
     summary = _(
-        "%(month)s: %(people)s people viewed %(records)s records %(looks)s times; "
+        "%(month)s: %(people)s people viewed data subjects' records %(looks)s times; "
         "%(unusual)s unusual days; %(notified)s auditors notified."
     ) % {
         "month": f"{wanted:%Y-%m}",
         "people": review.people,
-        "records": review.records,
         "looks": review.looks,
         "unusual": len(review.unusual),
         "notified": notified,
@@ -174,7 +209,6 @@ def build_access_review(run: jobs.JobRun, month: str = "") -> jobs.JobOutcome:
         data={
             "month": f"{wanted:%Y-%m}",
             "people": review.people,
-            "records": review.records,
             "looks": review.looks,
             "unusual": [
                 {"user": d.actor_label, "day": d.day.isoformat(), "subjects": d.subjects}
@@ -203,8 +237,8 @@ def notify_auditors(review: Review) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Liaison: the access review of %(month)s") % {"month": f"{review.month:%Y-%m}"}
         lines = [
-            _("%(people)s people viewed %(records)s records of data subjects %(looks)s times.")
-            % {"people": review.people, "records": review.records, "looks": review.looks},
+            _("%(people)s people viewed data subjects' records %(looks)s times.")
+            % {"people": review.people, "looks": review.looks},
             _("Unusual days (more than %(factor)s times the person's own median):")
             % {"factor": FACTOR}
             if review.unusual
