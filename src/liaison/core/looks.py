@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.db.models import QuerySet
+
 from . import audit
 from .choices import AuditAction
+from .models import AuditEvent
 
 # Not filters: where the reader is in the list, and what they asked the list to become.
 NOT_FILTERS = ("page", "export", "sort")
@@ -21,9 +24,9 @@ def filters_text(query: Mapping[str, str]) -> str:
     return "filters: " + (kept or "none")
 
 
-def list_viewed(user, *, object_type: str, shown: str, filters: str) -> None:
+def list_viewed(user, *, object_type: str, shown: str, filters: str) -> AuditEvent:
     """A page of a list or a search with personal data in it, as `user` saw it."""
-    audit.record(
+    return audit.record(
         AuditAction.VIEW, actor=user, object_type=object_type, object_repr=shown, reason=filters
     )
 
@@ -31,6 +34,13 @@ def list_viewed(user, *, object_type: str, shown: str, filters: str) -> None:
 AUDIT_TRAIL = "core.auditevent"
 
 
-def audit_trail_read(user, *, shown: str, filters: str) -> None:
-    """The audit trail read, by page, API or export: who watches the watchers (CJIS AU-9)."""
-    list_viewed(user, object_type=AUDIT_TRAIL, shown=shown, filters=filters)
+def audit_trail_read(user, *, shown: str, filters: str) -> AuditEvent:
+    """The audit trail read, by page or API: who watches the watchers (CJIS AU-9). An
+    export is recorded as the export it is (core.listing.export_audited)."""
+    return list_viewed(user, object_type=AUDIT_TRAIL, shown=shown, filters=filters)
+
+
+def trail_before(read: AuditEvent) -> QuerySet[AuditEvent]:
+    """The trail as it stood when `read` was recorded: a read shows every entry before
+    it and not itself, and the page and the API read alike."""
+    return AuditEvent.objects.filter(pk__lt=read.pk)
