@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -340,7 +341,7 @@ def institution_edit(request: AuthenticatedRequest, pk: int | None = None) -> Ht
 @require_GET
 def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
-    trail = AuditEvent.objects.all()
+    trail: QuerySet[AuditEvent] = AuditEvent.objects.all()
     if not wants_export(request):  # an export is recorded as one, after its rows are read
         trail = looks.trail_before(
             looks.audit_trail_read(
