@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # Acts in process_view, after ApiTokenMiddleware has marked a token request (core/mfa.py).
     "liaison.core.mfa.SecondFactorRequiredMiddleware",
     "liaison.core.middleware.ApiTokenMiddleware",
+    # After the user is known, by session or token: records every refusal (core/refusals.py).
+    "liaison.core.refusals.RefusalAuditMiddleware",
     "liaison.core.middleware.SessionKeepAliveMiddleware",
     "liaison.core.middleware.UserPreferencesMiddleware",
     "liaison.core.middleware.OversizedUploadMiddleware",  # after the user's language

@@ -32,7 +32,7 @@ from liaison.partners.models import Country
 from liaison.partners.selectors import country_by_code
 from liaison.personnel.models import Post
 
-from . import permissions, protect, selectors, workflow
+from . import looks, permissions, selectors, workflow
 from .forms.casework import CaseFilterForm
 from .models import Case, Report, Suspect, Victim, person_name
 from .services import intake, targets
@@ -405,10 +405,7 @@ def _filtered(user, filters: CaseFilters):
 
 def _filters_audited(request) -> str:
     """The filters of a list read by API, as the audit trail keeps them: a passport masked."""
-    query = request.GET.copy()
-    if query.get("passport"):
-        query["passport"] = protect.mask(protect.normalise_document_number(query["passport"]))
-    return "filters: " + "&".join(f"{k}={v}" for k, v in query.items())
+    return looks.audited_filters(request.GET)
 
 
 # --- reports -----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import analysis, case_list, case_page, exchange, intake
+from .views import access_history, analysis, case_list, case_page, exchange, intake
 
 app_name = "cases"
 
@@ -49,6 +49,7 @@ urlpatterns += [
         name="passport",
     ),
     path("<int:pk>/documents/<int:entry>/", case_page.document_download, name="document"),
+    path("<int:pk>/access/", access_history.access_history, name="access_history"),
 ]
 
 # --- analysis: dashboard, map, response-time targets (views/analysis.py) ---

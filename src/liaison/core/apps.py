@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import (
+            access_review,  # noqa: F401 — registers the monthly access review
             account_jobs,  # noqa: F401 — registers the daily account review
             listing,  # noqa: F401 — registers the export job
         )

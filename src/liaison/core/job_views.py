@@ -18,6 +18,7 @@ from .choices import AuditAction, JobState
 from .middleware import AuthenticatedRequest
 from .models import Job
 from .permissions import Perm, can, refuse
+from .refusals import refused
 from .selectors import jobs_visible_to
 
 NAV = {"active_nav": "jobs"}
@@ -28,13 +29,7 @@ def _job_for(request: AuthenticatedRequest, pk: uuid.UUID) -> Job:
     is recorded), as for any record out of scope."""
     job = get_object_or_404(Job.objects.select_related("requested_by"), pk=pk)
     if not jobs.may_see(request.user, job):
-        audit.record(
-            AuditAction.ACCESS_DENIED,
-            actor=request.user,
-            object_type="core.job",
-            object_id=str(pk),
-            reason="out of scope",
-        )
+        refused(request.user, what="core.job", object_id=str(pk), reason="out of scope")
         raise Http404
     return job
 

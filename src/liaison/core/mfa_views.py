@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import mfa, passkeys, services
+from . import mfa, passkeys, refusals, services
 from .forms import CodeForm, ReauthenticateForm
 from .formstyle import bootstrapify
 from .middleware import AuthenticatedRequest
@@ -35,7 +35,7 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
     if not mfa.is_enrolled(request.user):
         return mfa.redirect_with_next("core:mfa_enrol", _safe_next(request))
     if request.user.is_locked:
-        return _signed_out_locked(request)
+        return _signed_out_locked(request, step="second factor")
     form = bootstrapify(CodeForm(request.POST or None))
     status = 200
     if request.method == "POST":
@@ -93,7 +93,7 @@ def enrol(request: AuthenticatedRequest) -> HttpResponse:
 def reauthenticate(request: AuthenticatedRequest) -> HttpResponse:
     """Password and second factor again before a sensitive act, then back to the page."""
     if request.user.is_locked:
-        return _signed_out_locked(request)
+        return _signed_out_locked(request, step="re-authentication")
     form = bootstrapify(ReauthenticateForm(request.POST or None))
     status = 200
     if request.method == "POST":
@@ -131,8 +131,9 @@ def confirmed(request: HttpRequest) -> None:
     )
 
 
-def _signed_out_locked(request: AuthenticatedRequest) -> HttpResponse:
+def _signed_out_locked(request: AuthenticatedRequest, *, step: str) -> HttpResponse:
     # Locked by wrong codes (or passwords elsewhere): this session ends too.
+    refusals.locked_account_attempt(request.user, step=step)
     messages.error(request, str(services.LOCKED_MESSAGE))
     logout(request)
     return redirect("core:login")

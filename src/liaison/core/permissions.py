@@ -8,9 +8,9 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .audit import record
-from .choices import AuditAction, Role
+from .choices import Role
 from .models import User
+from .refusals import refused
 
 
 class Perm(StrEnum):
@@ -87,7 +87,7 @@ def require(user, perm: Perm) -> None:
 
 
 def refuse(user, *, what: str):
-    record(AuditAction.ACCESS_DENIED, actor=user, object_type=what, reason="permission")
+    refused(user, what=what, reason="permission")  # recorded with the request's route
     raise PermissionDenied(_("Your role does not allow this."))
 
 

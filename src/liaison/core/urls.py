@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import job_views, mfa_views, passkey_views, views
+from . import access_review_views, job_views, mfa_views, passkey_views, views
 
 app_name = "core"
 
@@ -48,6 +48,7 @@ urlpatterns = [
     path("institutions/<int:pk>/edit/", views.institution_edit, name="institution_edit"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("audit/access-review/", access_review_views.access_review_page, name="access_review"),
     path("jobs/", job_views.job_list, name="job_list"),
     path("jobs/start/<str:kind>/", job_views.job_start, name="job_start"),
     path("jobs/<uuid:pk>/", job_views.job_detail, name="job_detail"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import mfa, passkeys, services
+from . import audit, looks, mfa, passkeys, refusals, services
 from .forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -156,6 +157,8 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         status = 400
     elif action == "password":
         password_form = PasswordChangeForm(request.POST, user=user)
+        if password_form.is_bound and password_form.has_error("current_password"):
+            refusals.password_change_refused(user)
         if password_form.is_valid():
             try:
                 services.user_set_password(
@@ -343,9 +346,16 @@ def institution_edit(request: AuthenticatedRequest, pk: int | None = None) -> Ht
 @require_GET
 def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
+    trail: QuerySet[AuditEvent] = AuditEvent.objects.all()
+    if not wants_export(request):  # an export is recorded as one, after its rows are read
+        trail = looks.trail_before(
+            looks.audit_trail_read(
+                request.user, shown="audit trail", filters=looks.filters_text(request.GET)
+            )
+        )
     listing, queryset = build_listing(
         request,
-        AuditEvent.objects.all(),
+        trail,
         form_class=AuditFilterForm,
         columns=AUDIT_COLUMNS,
         apply_filters=audit_filter,
@@ -370,6 +380,7 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
 def audit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     event = get_object_or_404(AuditEvent, pk=pk)
+    audit.record_viewed(event, actor=request.user)
     return render(request, "core/audit_detail.html", {"event": event, "active_nav": "audit"})
 
 

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from liaison.core import audit
 from liaison.core.api_input import Pagination
 from liaison.core.listing import search
+from liaison.core.looks import filters_text, list_viewed
 from liaison.core.permissions import Perm, require
 
 from . import selectors, services
@@ -312,6 +313,12 @@ def list_contacts(request: HttpRequest, filters: Query[ContactFilters]):
         "status": {None: "all", True: "", False: "former"}[filters.current],
     }
     contacts = selectors.contact_filter(selectors.contacts_for(request.user), data)
+    list_viewed(
+        request.user,
+        object_type="partners.contact",
+        shown="contact list by API",
+        filters=filters_text(request.GET),
+    )
     return contacts.order_by("full_name", "pk")
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.core import audit, import_pages, mfa
 from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
+from liaison.core.looks import filters_text, list_viewed
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors, save_form
 
@@ -192,6 +193,13 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         if again := mfa.reauthentication_required(request):
             return again
         return export_audited(request, queryset, CONTACT_COLUMNS, fmt=fmt, filename="contacts")
+    if listing.page.object_list:
+        list_viewed(
+            request.user,
+            object_type="partners.contact",
+            shown=f"contact list: {len(listing.page.object_list)} contacts",
+            filters=filters_text(request.GET),
+        )
     return _list_page(
         request,
         "partners/contact_list.html",

@@ -15,7 +15,9 @@ from django.core.management import call_command
 from liaison.bench.load import driver, servers, sides
 from liaison.bench.load.report import Measured, run_table
 
-TINY = ["--seconds", "2", "--users", "2", "--nodes", "1", "--no-ab", "--cases", "150"]
+# Long enough for each of two users to reach the round's last kind (intake by API), now
+# that the list and the search also write the look they are in the audit trail.
+TINY = ["--seconds", "4", "--users", "2", "--nodes", "1", "--no-ab", "--cases", "150"]
 
 
 def _gone(pids: list[int], within: float = 5) -> bool:

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from liaison.core import audit, mfa
 from liaison.core.choices import AuditAction
 from liaison.core.listing import build_listing, export_audited, wants_export
+from liaison.core.looks import list_viewed
 from liaison.core.models import SavedFilter
 from liaison.core.permissions import Perm, can, require
 
-from .. import permissions, protect, selectors
+from .. import looks, permissions, protect, selectors
 from ..forms import casework as forms
 
 NAV = {"active_nav": "cases"}
@@ -52,6 +53,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     personal = permissions.sees_personal_data(user)
     page = listing.page
     page.object_list = selectors.list_rows(page.object_list, names=personal)
+    if personal and page.object_list:
+        list_viewed(
+            user,
+            object_type="cases.case",
+            shown=f"case list: {len(page.object_list)} cases",
+            filters=looks.audited_filters(request.GET),
+        )
     return render(
         request,
         "cases/case/list.html",

@@ -25,11 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.core import audit, mfa
 from liaison.core.formstyle import bootstrapify
 from liaison.core.listing import build_listing, export_audited, wants_export
+from liaison.core.looks import list_viewed
 from liaison.core.permissions import Perm, can, require
 from liaison.core.text import storable
 from liaison.core.views import apply_errors
 
-from .. import names, permissions, selectors
+from .. import looks, names, permissions, selectors
 from ..choices import Category, ReportStatus
 from ..fields import has_category
 from ..forms import intake as forms
@@ -126,6 +127,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
         )
     for report in listing.page:
         report.category_labels = [Category(code).label for code in report.categories]
+    if personal and listing.page.object_list:
+        list_viewed(
+            user,
+            object_type="cases.report",
+            shown=f"report list: {len(listing.page.object_list)} reports",
+            filters=looks.audited_filters(request.GET),
+        )
     return render(
         request,
         "cases/intake/list.html",

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from liaison.core import audit
 from liaison.core.choices import AuditAction, Role
+from liaison.core.models import AuditEvent
 from liaison.core.tests.read_path import ids_in_api, ids_on_page
 
 pytestmark = pytest.mark.django_db
@@ -36,5 +37,8 @@ def test_the_audit_page_and_the_api_give_the_same_entries(personas, client_for, 
     audit.record(AuditAction.IMPORT, actor=personas.ico, object_type="demo")
     client = client_for(personas.auditor)
     on_the_page = ids_on_page(client, reverse("core:audit_list"), filters, r'href="/audit/(\d+)/"')
-    assert on_the_page == ids_in_api(client, "/api/v1/audit", filters)
+    in_the_api = ids_in_api(client, "/api/v1/audit", filters)
+    # Each read is recorded first and shows the trail before it: the API's shows the page's.
+    page_read = AuditEvent.objects.filter(object_type="core.auditevent").order_by("pk").first()
+    assert on_the_page == in_the_api - {page_read.pk}
     assert on_the_page

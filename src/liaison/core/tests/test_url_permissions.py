@@ -170,6 +170,10 @@ def _ask(client, probe: Probe, world):
     return response
 
 
+def _refusals_of(user) -> int:
+    return AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, actor=user).count()
+
+
 def _signed_in(client_for, user, probe: Probe, world, *, permitted: bool):
     client = client_for(user)
     if permitted and probe.session:
@@ -200,9 +204,12 @@ def test_anonymous_no_permission_permitted_and_out_of_scope(client, client_for, 
         if persona is None:
             continue
         signed_in = _signed_in(client_for, getattr(world, persona), probe, world, permitted=False)
+        before = _refusals_of(getattr(world, persona))
         got = _ask(signed_in, probe, world).status_code
         if got != wanted:
             failures.append(f"{way} ({persona}): {got}, not {wanted}")
+        elif (recorded := _refusals_of(getattr(world, persona)) - before) != 1:
+            failures.append(f"{way} ({persona}): {recorded} refusals recorded, not 1")
         if probe.method == "get" and not probe.api:
             # A page that also takes a form refuses its POST as it refuses its GET; one
             # that takes none answers 405 before anything else.

@@ -246,6 +246,14 @@ PAGES: list[Probe] = [
     ),
     Probe("audit/", r("core:audit_list"), "auditor", "ico", None, why=EVERY_RECORD),
     Probe(
+        "audit/access-review/",
+        r("core:access_review"),
+        "auditor",
+        "ico",
+        None,
+        why=EVERY_RECORD,
+    ),
+    Probe(
         "audit/<int:pk>/",
         r("core:audit_detail", lambda w: w.audit_event.pk),
         "auditor",
@@ -608,6 +616,10 @@ PAGES: list[Probe] = [
     # cases: one case
     Probe("cases/<int:pk>/", r("cases:detail", CASE), "overseas", "requester", "manila"),
     Probe("cases/<int:pk>/summary/", r("cases:summary", CASE), "overseas", "requester", "manila"),
+    # Who has seen the victims: for those who may see the victims themselves, not analysts.
+    Probe(
+        "cases/<int:pk>/access/", r("cases:access_history", CASE), "overseas", "analyst", "manila"
+    ),
     Probe(
         "cases/<int:pk>/do/<slug:action>/<int:item>/",
         r("cases:item_action", CASE, "victim_edit", VICTIM),
