@@ -1,0 +1,434 @@
+"""The audit trail as a chain no one can rewrite unseen.
+
+Every entry carries an HMAC-SHA256 over its canonical content and the HMAC of the entry
+before it, under a key kept outside the database (`LIAISON_AUDIT_KEY_FILE`): someone who
+can write the table but not read the key cannot make an edited, inserted or deleted entry
+look right. Entries are numbered without gaps (`seq`), given under the lock of the one-row
+chain head, so two writers at once queue instead of forking the chain; a deletion leaves a
+gap in the numbers, an edit an HMAC that does not match, an insertion both.
+
+The key file, {"current": "a2", "keys": {"a1": "<hex>", "a2": "<hex>"}}, keeps every key
+ever used: each entry names the key it was made with, so a rotation (`liaison audit
+rotate-key`) needs no rewriting. Outside production the file is created on first use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import ipaddress
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, models, transaction
+
+# The fields an entry's HMAC covers, in this order (the chain fields follow).
+CONTENT_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "reason",
+    "ip_address",
+    "user_agent",
+    "request_id",
+)
+CHAIN_FIELDS = ("seq", "key_id", "prev_mac", "mac")
+GENESIS = ""  # the "HMAC before" the first entry of a chain never archived
+HEAD_ID = 1
+
+
+class AuditKeyError(ImproperlyConfigured):
+    """The audit key file is missing, unreadable or lacks a key; the message says what
+    to do."""
+
+
+# --- Keys --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditKeys:
+    current: str
+    keys: dict[str, bytes]
+
+
+def key_file() -> Path:
+    return Path(settings.LIAISON_AUDIT_KEY_FILE)
+
+
+def _write_keys(data: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, indent=2))
+    temporary.chmod(0o600)
+    os.replace(temporary, path)
+
+
+def create_key_file() -> str:
+    path = key_file()
+    if path.exists():
+        raise AuditKeyError(f"An audit key file already exists at {path}; it is not overwritten.")
+    _write_keys({"current": "a1", "keys": {"a1": secrets.token_hex(32)}}, path)
+    reload_keys()
+    return "a1"
+
+
+def add_key() -> str:
+    """A new current key; the older ones stay to verify what they signed."""
+    data = _read_file(key_file())
+    numbers = [int(m.group(1)) for k in data["keys"] if (m := re.fullmatch(r"a(\d+)", k))]
+    key_id = f"a{max(numbers, default=0) + 1}"
+    data["keys"][key_id] = secrets.token_hex(32)
+    data["current"] = key_id
+    _write_keys(data, key_file())
+    reload_keys()
+    return key_id
+
+
+def _read_file(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text())
+        if data["current"] not in data["keys"]:
+            raise KeyError(data["current"])
+        for value in data["keys"].values():
+            bytes.fromhex(value)
+    except FileNotFoundError:
+        raise AuditKeyError(
+            f"No audit key file at {path} (LIAISON_AUDIT_KEY_FILE). Create it once with "
+            "`liaison audit rotate-key --create`, on a volume every node reads."
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AuditKeyError(f"The audit key file {path} cannot be used: {exc!r}.") from None
+    return data
+
+
+_cache: tuple[tuple[str, int, int, int], AuditKeys] | None = None
+
+
+def audit_keys() -> AuditKeys:
+    """The keys, re-read whenever the file changes (a rotation on another node)."""
+    global _cache
+    path = key_file()
+    if not path.exists() and not settings.PRODUCTION:
+        try:
+            create_key_file()
+        except AuditKeyError:
+            pass  # another process made it first
+    try:
+        stat = path.stat()
+    except OSError:
+        _read_file(path)  # raises the message saying what to do
+        raise
+    signature = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if _cache is not None and _cache[0] == signature:
+        return _cache[1]
+    data = _read_file(path)
+    keys = AuditKeys(
+        current=data["current"], keys={k: bytes.fromhex(v) for k, v in data["keys"].items()}
+    )
+    _cache = (signature, keys)
+    return keys
+
+
+def reload_keys() -> None:
+    global _cache
+    _cache = None
+
+
+# --- Canonical content and its HMAC ------------------------------------------------------
+
+
+def _canonical_time(value: datetime.datetime) -> str:
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _canonical_address(value: Any) -> str | None:
+    # PostgreSQL's inet gives addresses back in its own spelling; the HMAC covers one.
+    return None if value in (None, "") else ipaddress.ip_address(str(value)).compressed
+
+
+def canonical(values: dict[str, Any] | tuple, seq: int, key_id: str) -> bytes:
+    """One entry's content as the bytes its HMAC covers: the same whether the values come
+    from the caller before the INSERT or from either database afterwards."""
+    if isinstance(values, dict):
+        values = tuple(values[name] for name in CONTENT_FIELDS)
+    at, actor_id, *rest = values
+    changes = rest[6]
+    if isinstance(changes, str):  # a JSON column read as text
+        changes = json.loads(changes)
+    content = [
+        seq,
+        key_id,
+        _canonical_time(at),
+        actor_id,
+        *rest[:6],
+        changes,
+        rest[7],
+        _canonical_address(rest[8]),
+        *rest[9:],
+    ]
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def sign(key: bytes, prev_mac: str, content: bytes) -> str:
+    return hmac.new(key, prev_mac.encode() + b"\n" + content, hashlib.sha256).hexdigest()
+
+
+def json_ready(changes: dict) -> Any:
+    """The changes as the JSON column will give them back (tuples become lists…)."""
+    return json.loads(json.dumps(changes))
+
+
+# --- Appending ---------------------------------------------------------------------------
+
+
+def _locked_head(using: str):
+    """The chain head, locked until the caller's transaction ends. PostgreSQL: a row lock
+    (created on the first write; the INSERT … ON CONFLICT lets two first writers meet on
+    one row). SQLite: its transactions are IMMEDIATE, so the write lock is held already."""
+    from .models import AuditChainHead
+
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO core_auditchainhead (id, seq, mac) VALUES (%s, 0, '') "
+                "ON CONFLICT (id) DO NOTHING",
+                [HEAD_ID],
+            )
+        return AuditChainHead.objects.using(using).select_for_update().get(pk=HEAD_ID)
+    head, _created = AuditChainHead.objects.using(using).get_or_create(pk=HEAD_ID)
+    return head
+
+
+def chain_start(using: str) -> tuple[int, str]:
+    """Where the chain of the table starts: after the last archive's anchor, or at 0."""
+    from .models import AuditAnchor
+
+    anchor = AuditAnchor.objects.using(using).order_by("-seq").first()
+    return (anchor.seq, anchor.entry_mac) if anchor else (0, GENESIS)
+
+
+def link(entries: list[dict[str, Any]], using: str = "default") -> list[dict[str, Any]]:
+    """Numbers and signs `entries` (dicts of CONTENT_FIELDS) after the chain head, which
+    stays locked until the caller's transaction ends; called inside that transaction."""
+    keys = audit_keys()
+    key = keys.keys[keys.current]
+    head = _locked_head(using)
+    seq, prev = head.seq, head.mac
+    if seq == 0:
+        seq, prev = chain_start(using)
+    for entry in entries:
+        seq += 1
+        entry.update(seq=seq, key_id=keys.current, prev_mac=prev)
+        entry["mac"] = prev = sign(key, prev, canonical(entry, seq, keys.current))
+    head.seq, head.mac = seq, prev
+    head.save(using=using, update_fields=["seq", "mac"])
+    return entries
+
+
+def append(entries: list[dict[str, Any]], *, batch: int = 5000, using: str = "default") -> int:
+    """Many entries at once, chained (the benchmark's bulk load); one transaction."""
+    from .models import AuditEvent
+
+    with transaction.atomic(using=using):
+        linked = link(entries, using)
+        AuditEvent.objects.using(using).bulk_create(
+            [AuditEvent(**entry) for entry in linked], batch_size=batch
+        )
+    return len(linked)
+
+
+# --- Verifying ---------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    kind: str  # "edited", "inserted", "deleted", "unknown key", "anchor", "head"
+    entry_id: int | None
+    at: datetime.datetime | None
+    detail: str
+
+    def __str__(self) -> str:
+        when = f" at {_canonical_time(self.at)}" if self.at else ""
+        which = f"entry {self.entry_id}{when}: " if self.entry_id is not None else ""
+        return f"{self.kind}: {which}{self.detail}"
+
+
+@dataclass
+class Verdict:
+    checked: int = 0
+    start_seq: int = 0
+    last_seq: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+
+def anchor_content(anchor) -> bytes:
+    return json.dumps(
+        [
+            anchor.seq,
+            anchor.entry_id,
+            _canonical_time(anchor.entry_at),
+            anchor.entry_mac,
+            anchor.entries,
+            anchor.archive_name,
+            anchor.archive_sha256,
+            anchor.key_id,
+        ],
+        separators=(",", ":"),
+    ).encode()
+
+
+def _rows(using: str, *, after_seq: int, through_seq: int, chunk: int) -> Iterator[tuple]:
+    """The entries after `after_seq` through `through_seq` in chain order, as tuples: the
+    database's cursor streamed (server-side on PostgreSQL), no model objects."""
+    from .models import AuditEvent
+
+    names = ("id", *CONTENT_FIELDS, *CHAIN_FIELDS)
+    query = (
+        AuditEvent.objects.using(using)
+        .filter(seq__gt=after_seq, seq__lte=through_seq)
+        .order_by("seq")
+        .values_list(*names)
+    )
+    return query.iterator(chunk_size=chunk)
+
+
+class _Walk:
+    """One walk along the chain: the entry before, and one whose HMAC failed, judged once
+    the entry after it (or the head) tells whether the chain went on from it."""
+
+    def __init__(self, keys: AuditKeys, verdict: Verdict, seq: int, mac: str):
+        self.keys, self.verdict = keys, verdict
+        self.seq, self.mac = seq, mac
+        self.before: tuple | None = None  # (id, at) of the entry before
+        self.suspect: tuple | None = None  # (id, at, mac) of an entry whose HMAC failed
+        self.before_intact = True
+
+    def note(self, kind: str, entry_id, at, detail: str) -> None:
+        self.verdict.findings.append(Finding(kind, entry_id, at, detail))
+
+    def judge_suspect(self, next_prev_mac: str | None, *, beyond_head: bool = False) -> None:
+        """The chain went on from the suspect's HMAC: it was there when the next entry was
+        signed, and its content changed since. Past the head nothing was signed after it:
+        Liaison never wrote it. Otherwise its content and HMAC both changed."""
+        if self.suspect is None:
+            return
+        entry_id, at, mac = self.suspect
+        if next_prev_mac == mac:
+            self.note("edited", entry_id, at, "its content differs from what was signed")
+        elif beyond_head:
+            self.note("inserted", entry_id, at, "it was not written by Liaison")
+        else:
+            self.note(
+                "edited", entry_id, at, "its content and HMAC were changed (or it replaced one)"
+            )
+        self.suspect = None
+
+    def step(self, row: tuple) -> None:
+        entry_id, at = row[0], row[1]
+        content = row[1 : 1 + len(CONTENT_FIELDS)]
+        seq, key_id, prev_mac, mac = row[1 + len(CONTENT_FIELDS) :]
+        self.judge_suspect(prev_mac)
+        if seq > self.seq + 1:
+            missing = seq - self.seq - 1
+            after = f" after entry {self.before[0]}" if self.before else ""
+            self.note(
+                "deleted",
+                entry_id,
+                at,
+                f"{missing} entr{'y' if missing == 1 else 'ies'} (places {self.seq + 1}"
+                f"–{seq - 1}) missing before it{after}",
+            )
+        key = self.keys.keys.get(key_id)
+        if key is None:
+            self.note("unknown key", entry_id, at, f"signed with key {key_id!r}, not in the file")
+        elif not hmac.compare_digest(sign(key, prev_mac, canonical(content, seq, key_id)), mac):
+            self.suspect = (entry_id, at, mac)
+        elif prev_mac != self.mac and seq == self.seq + 1 and self.before_intact:
+            # Intact itself, and so is the entry before, yet it was signed after another.
+            self.note("edited", entry_id, at, "the entry before it is not the one it followed")
+        self.before_intact = self.suspect is None and key is not None
+        self.seq, self.mac, self.before = seq, mac, (entry_id, at)
+        self.verdict.checked += 1
+
+
+def _past_head(using: str) -> list[tuple]:
+    """Entries numbered past the chain head: one statement, so one snapshot of both."""
+    from .models import AuditChainHead, AuditEvent
+
+    head = AuditChainHead.objects.using(using).filter(pk=HEAD_ID).values("seq")
+    return list(
+        AuditEvent.objects.using(using)
+        .filter(seq__gt=models.Subquery(head))
+        .order_by("seq")
+        .values_list("id", "at")
+    )
+
+
+def verify(using: str = "default", *, chunk: int = 10_000) -> Verdict:
+    """Walks the chain from its anchor (or its start) to its head and names every entry
+    inserted, edited or deleted on the way. Entries written meanwhile past the head as it
+    was read are left to the next walk; the writers are not held up."""
+    from .models import AuditAnchor, AuditChainHead
+
+    keys = audit_keys()
+    verdict = Verdict()
+    anchor = AuditAnchor.objects.using(using).order_by("-seq").first()
+    if anchor is not None:
+        key = keys.keys.get(anchor.key_id)
+        if key is None or not hmac.compare_digest(
+            sign(key, GENESIS, anchor_content(anchor)), anchor.mac
+        ):
+            verdict.findings.append(
+                Finding("anchor", anchor.entry_id, anchor.entry_at, "the anchor was changed")
+            )
+    seq, mac = (anchor.seq, anchor.entry_mac) if anchor else (0, GENESIS)
+    verdict.start_seq = seq
+    head = AuditChainHead.objects.using(using).filter(pk=HEAD_ID).first()
+    head_seq, head_mac = (head.seq, head.mac) if head else (seq, mac)
+    walk = _Walk(keys, verdict, seq, mac)
+    for row in _rows(using, after_seq=seq, through_seq=head_seq, chunk=chunk):
+        walk.step(row)
+    walk.judge_suspect(head_mac if walk.seq == head_seq else None)
+    if head_seq > walk.seq:
+        after = f", after entry {walk.before[0]}" if walk.before else ""
+        verdict.findings.append(
+            Finding(
+                "deleted",
+                None,
+                None,
+                f"the last {head_seq - walk.seq} entries (places {walk.seq + 1}–{head_seq}) "
+                f"are missing{after}",
+            )
+        )
+    for entry_id, at in _past_head(using):
+        verdict.findings.append(
+            Finding("inserted", entry_id, at, "numbered past the chain head: not written by Liaison")
+        )
+    verdict.last_seq = walk.seq
+    return verdict
+
+
+def entries_of(rows: Iterable[tuple]) -> Iterator[dict[str, Any]]:
+    names = ("id", *CONTENT_FIELDS, *CHAIN_FIELDS)
+    for row in rows:
+        yield dict(zip(names, row, strict=True))
