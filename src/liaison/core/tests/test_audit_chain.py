@@ -198,3 +198,75 @@ def test_two_writers_at_once_do_not_fork_the_chain(personas):
     assert seqs == list(range(1, len(seqs) + 1))
     assert AuditEvent.objects.filter(actor_label__startswith="writer").count() == 80
     assert audit_chain.verify().intact
+
+
+def test_db_roles_without_an_owner_url_says_what_to_set():
+    with pytest.raises(CommandError, match="DATABASE_OWNER_URL is not set"):
+        call_command("db_roles")
+
+
+@pytest.fixture
+def app_role():
+    """An application role granted as `liaison db-roles` grants it, the test's own owner
+    (the test database's) for the owner; all of it undone with the test's transaction."""
+    from liaison.core import db_roles
+
+    role = f"liaison_app_test_{threading.get_ident() % 100_000}_{id(object()) % 1000}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        (owner,) = cursor.fetchone()
+        db_roles.create_app_role(cursor, role, "app-role-test-Pass")
+        db_roles.grant(cursor, db_roles.Roles(owner=owner, app=role))
+    return role
+
+
+def as_role(role: str, sql: str) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{role}"')
+        cursor.execute(sql)
+
+
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE core_auditevent SET reason = 'rewritten'",
+        "DELETE FROM core_auditevent",
+        "TRUNCATE core_auditevent",
+        "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_update",
+        "DELETE FROM core_auditchainhead",
+        "DELETE FROM core_auditanchor",
+    ],
+)
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+def test_the_application_role_may_not_rewrite_the_trail(app_role, entries, statement):
+    with pytest.raises(DatabaseError, match="permission denied|must be owner"):
+        as_role(app_role, statement)
+    assert AuditEvent.objects.count() == len(entries)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+def test_the_application_role_writes_entries_and_the_product_s_tables(app_role, personas):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{app_role}"')
+        services.user_update(actor=personas.admin, user=personas.analyst, full_name="Renamed")
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone()[0] == app_role
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
+    assert audit_chain.verify().intact
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+def test_an_application_role_that_owns_the_tables_is_refused(app_role):
+    from liaison.core import db_roles
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE core_savedfilter OWNER TO "{app_role}"')
+        cursor.execute("SELECT current_user")
+        (owner,) = cursor.fetchone()
+        with pytest.raises(db_roles.RolesError, match="owns tables"):
+            db_roles.grant(cursor, db_roles.Roles(owner=owner, app=app_role))
