@@ -113,7 +113,7 @@ def record(
         "object_repr": str(object_repr)[:300],
         "changes": audit_chain.json_ready(changes or {}),
         "reason": str(reason),
-        "ip_address": context.ip_address,
+        "ip_address": audit_chain.canonical_address(context.ip_address),
         "user_agent": context.user_agent[:300],
         "request_id": context.request_id,
     }

@@ -15,7 +15,6 @@ rotate-key`) needs no rewriting. Outside production the file is created on first
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 import ipaddress
 import json
@@ -152,40 +151,68 @@ def reload_keys() -> None:
 # --- Canonical content and its HMAC ------------------------------------------------------
 
 
-def _canonical_time(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def canonical_time(value: datetime.datetime | str) -> str:
+    """UTC, to the microsecond, as "YYYY-MM-DD HH:MM:SS.ffffff". A string is a time the
+    database gave in that form already (SQLite leaves out ".000000")."""
+    if isinstance(value, str):
+        return value if len(value) == 26 else value[:19] + ".000000"
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    # Naive: SQLite's column, read by its declared type, in UTC as Django wrote it.
+    return value.isoformat(" ", "microseconds")
 
 
-def _canonical_address(value: Any) -> str | None:
-    # PostgreSQL's inet gives addresses back in its own spelling; the HMAC covers one.
-    return None if value in (None, "") else ipaddress.ip_address(str(value)).compressed
+def canonical_address(value: Any) -> str | None:
+    """IPv4 as the databases give it back; IPv6 in Python's one spelling (PostgreSQL's inet
+    has its own). Liaison stores addresses in this form (audit.record)."""
+    if value in (None, ""):
+        return None
+    value = str(value)
+    return ipaddress.ip_address(value).compressed if ":" in value else value
+
+
+# Made once: json.dumps with options builds an encoder at every call.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_sorted = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def canonical_changes(value: Any) -> str:
+    if isinstance(value, str):  # the JSON column's text, as either database spells it
+        if value == "{}":
+            return value
+        value = json.loads(value)
+    return _encode_sorted(value)
 
 
 def canonical(values: dict[str, Any] | tuple, seq: int, key_id: str) -> bytes:
     """One entry's content as the bytes its HMAC covers: the same whether the values come
-    from the caller before the INSERT or from either database afterwards."""
+    from the caller before the INSERT or from either database afterwards (times and the
+    JSON column read as text: `rows`)."""
     if isinstance(values, dict):
         values = tuple(values[name] for name in CONTENT_FIELDS)
-    at, actor_id, *rest = values
-    changes = rest[6]
-    if isinstance(changes, str):  # a JSON column read as text
-        changes = json.loads(changes)
+    at, actor_id, label, role, action, otype, oid, orepr, changes, reason, ip, agent, rid = values
     content = [
         seq,
         key_id,
-        _canonical_time(at),
+        canonical_time(at),
         actor_id,
-        *rest[:6],
-        changes,
-        rest[7],
-        _canonical_address(rest[8]),
-        *rest[9:],
+        label,
+        role,
+        action,
+        otype,
+        oid,
+        orepr,
+        canonical_changes(changes),
+        reason,
+        canonical_address(ip),
+        agent,
+        rid,
     ]
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return _encode(content).encode()
 
 
 def sign(key: bytes, prev_mac: str, content: bytes) -> str:
-    return hmac.new(key, prev_mac.encode() + b"\n" + content, hashlib.sha256).hexdigest()
+    return hmac.digest(key, prev_mac.encode() + b"\n" + content, "sha256").hex()
 
 
 def json_ready(changes: dict) -> Any:
@@ -203,15 +230,19 @@ def _locked_head(using: str):
     from .models import AuditChainHead
 
     connection = connections[using]
-    if connection.vendor == "postgresql":
+    heads = AuditChainHead.objects.using(using)
+    if connection.vendor != "postgresql":
+        head, _created = heads.get_or_create(pk=HEAD_ID)
+        return head
+    head = heads.select_for_update().filter(pk=HEAD_ID).first()
+    if head is None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO core_auditchainhead (id, seq, mac) VALUES (%s, 0, '') "
                 "ON CONFLICT (id) DO NOTHING",
                 [HEAD_ID],
             )
-        return AuditChainHead.objects.using(using).select_for_update().get(pk=HEAD_ID)
-    head, _created = AuditChainHead.objects.using(using).get_or_create(pk=HEAD_ID)
+        head = heads.select_for_update().get(pk=HEAD_ID)
     return head
 
 
@@ -241,15 +272,34 @@ def link(entries: list[dict[str, Any]], using: str = "default") -> list[dict[str
     return entries
 
 
-def append(entries: list[dict[str, Any]], *, batch: int = 5000, using: str = "default") -> int:
-    """Many entries at once, chained (the benchmark's bulk load); one transaction."""
-    from .models import AuditEvent
+_INSERT = (
+    "INSERT INTO core_auditevent (at, actor_id, actor_label, actor_role, action, object_type, "
+    "object_id, object_repr, changes, reason, ip_address, user_agent, request_id, seq, key_id, "
+    "prev_mac, mac) VALUES ({})"
+)
 
+
+def append(entries: list[dict[str, Any]], *, using: str = "default") -> int:
+    """Many entries at once, chained, in one transaction and one statement run many times
+    (the benchmark's bulk load): no model objects."""
+    connection = connections[using]
+    marks = ["%s"] * 17
+    if connection.vendor == "postgresql":
+        marks[8], marks[10] = "%s::jsonb", "%s::inet"
     with transaction.atomic(using=using):
         linked = link(entries, using)
-        AuditEvent.objects.using(using).bulk_create(
-            [AuditEvent(**entry) for entry in linked], batch_size=batch
-        )
+        rows = [
+            (
+                connection.ops.adapt_datetimefield_value(e["at"]),
+                *(e[name] for name in CONTENT_FIELDS[1:8]),
+                json.dumps(e["changes"]),
+                *(e[name] for name in CONTENT_FIELDS[9:]),
+                *(e[name] for name in CHAIN_FIELDS),
+            )
+            for e in linked
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(_INSERT.format(", ".join(marks)), rows)  # nosec B608 — constant
     return len(linked)
 
 
@@ -260,11 +310,11 @@ def append(entries: list[dict[str, Any]], *, batch: int = 5000, using: str = "de
 class Finding:
     kind: str  # "edited", "inserted", "deleted", "unknown key", "anchor", "head"
     entry_id: int | None
-    at: datetime.datetime | None
+    at: datetime.datetime | str | None
     detail: str
 
     def __str__(self) -> str:
-        when = f" at {_canonical_time(self.at)}" if self.at else ""
+        when = f" at {canonical_time(self.at)} UTC" if self.at else ""
         which = f"entry {self.entry_id}{when}: " if self.entry_id is not None else ""
         return f"{self.kind}: {which}{self.detail}"
 
@@ -286,7 +336,7 @@ def anchor_content(anchor) -> bytes:
         [
             anchor.seq,
             anchor.entry_id,
-            _canonical_time(anchor.entry_at),
+            canonical_time(anchor.entry_at),
             anchor.entry_mac,
             anchor.entries,
             anchor.archive_name,
@@ -297,19 +347,41 @@ def anchor_content(anchor) -> bytes:
     ).encode()
 
 
-def _rows(using: str, *, after_seq: int, through_seq: int, chunk: int) -> Iterator[tuple]:
-    """The entries after `after_seq` through `through_seq` in chain order, as tuples: the
-    database's cursor streamed (server-side on PostgreSQL), no model objects."""
-    from .models import AuditEvent
+# The entries as canonical() reads them: times and the JSON column as text, the same on
+# both databases; the rest as stored. Pages by place: each one an index range scan.
+_COLUMNS = (
+    "id, {at}, actor_id, actor_label, actor_role, action, object_type, object_id, "
+    "object_repr, {changes}, reason, {ip}, user_agent, request_id, seq, key_id, prev_mac, mac"
+)
+_TEXT = {
+    "postgresql": {
+        "at": "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
+        "changes": "changes::text",
+        "ip": "host(ip_address)",
+    },
+    "sqlite": {"at": "at", "changes": "changes", "ip": "ip_address"},
+}
+ROW_FIELDS = ("id", *CONTENT_FIELDS, *CHAIN_FIELDS)
 
-    names = ("id", *CONTENT_FIELDS, *CHAIN_FIELDS)
-    query = (
-        AuditEvent.objects.using(using)
-        .filter(seq__gt=after_seq, seq__lte=through_seq)
-        .order_by("seq")
-        .values_list(*names)
+
+def rows(using: str, *, after_seq: int, through_seq: int, chunk: int = 10_000) -> Iterator[tuple]:
+    """The entries after `after_seq` through `through_seq` in chain order, as tuples of
+    ROW_FIELDS, a page of `chunk` at a time: no model objects, no converters."""
+    connection = connections[using]
+    columns = _COLUMNS.format(**_TEXT[connection.vendor])
+    sql = (
+        f"SELECT {columns} FROM core_auditevent "  # noqa: S608  # nosec B608 — constant
+        "WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s"
     )
-    return query.iterator(chunk_size=chunk)
+    last = after_seq
+    with connection.cursor() as cursor:
+        while last < through_seq:
+            cursor.execute(sql, [last, through_seq, chunk])
+            page = cursor.fetchall()
+            if not page:
+                return
+            yield from page
+            last = page[-1][-4]
 
 
 class _Walk:
@@ -406,7 +478,7 @@ def verify(using: str = "default", *, chunk: int = 10_000) -> Verdict:
     head = AuditChainHead.objects.using(using).filter(pk=HEAD_ID).first()
     head_seq, head_mac = (head.seq, head.mac) if head else (seq, mac)
     walk = _Walk(keys, verdict, seq, mac)
-    for row in _rows(using, after_seq=seq, through_seq=head_seq, chunk=chunk):
+    for row in rows(using, after_seq=seq, through_seq=head_seq, chunk=chunk):
         walk.step(row)
     walk.judge_suspect(head_mac if walk.seq == head_seq else None)
     if head_seq > walk.seq:
@@ -429,6 +501,8 @@ def verify(using: str = "default", *, chunk: int = 10_000) -> Verdict:
 
 
 def entries_of(rows: Iterable[tuple]) -> Iterator[dict[str, Any]]:
-    names = ("id", *CONTENT_FIELDS, *CHAIN_FIELDS)
+    """Rows as dicts, their time in the canonical text (UTC)."""
     for row in rows:
-        yield dict(zip(names, row, strict=True))
+        entry = dict(zip(ROW_FIELDS, row, strict=True))
+        entry["at"] = canonical_time(entry["at"])
+        yield entry

@@ -76,9 +76,8 @@ def _cut(alias: str, before: datetime.datetime, start: int) -> int:
 
 
 def _line(entry: dict[str, Any]) -> bytes:
-    entry = {**entry, "at": entry["at"].astimezone(datetime.UTC).isoformat()}
-    if isinstance(entry["changes"], str):
-        entry["changes"] = json.loads(entry["changes"])
+    """One entry as the file keeps it: its time as signed (UTC), its changes as JSON."""
+    entry = {**entry, "changes": json.loads(entry["changes"])}
     return json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n"
 
 
@@ -89,14 +88,7 @@ def _signature(manifest: bytes) -> bytes:
 
 
 def _write(path: Path, passphrase: bytes, alias: str, start: tuple[int, str], last: int) -> dict:
-    names = ("id", *audit_chain.CONTENT_FIELDS, *audit_chain.CHAIN_FIELDS)
-    rows = (
-        AuditEvent.objects.using(alias)
-        .filter(seq__gt=start[0], seq__lte=last)
-        .order_by("seq")
-        .values_list(*names)
-        .iterator(chunk_size=10_000)
-    )
+    rows = audit_chain.rows(alias, after_seq=start[0], through_seq=last)
     digest, count, first, final = hashlib.sha256(), 0, None, None
     with open(path, "xb") as out, writable(out, passphrase) as archive:
         archive.comment = b"Liaison audit archive: AES-256 encrypted, signed; see ops/audit_archive.py"
@@ -112,8 +104,8 @@ def _write(path: Path, passphrase: bytes, alias: str, start: tuple[int, str], la
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
             "entries": count,
-            "first": {"seq": first["seq"], "id": first["id"], "at": first["at"].isoformat()},
-            "last": {"seq": final["seq"], "id": final["id"], "at": final["at"].isoformat()},
+            "first": {"seq": first["seq"], "id": first["id"], "at": first["at"]},
+            "last": {"seq": final["seq"], "id": final["id"], "at": final["at"]},
             "prev_mac": start[1],
             "last_mac": final["mac"],
             "entries_sha256": digest.hexdigest(),
@@ -138,7 +130,7 @@ def _anchor(manifest: dict, path: Path, alias: str) -> AuditAnchor:
     anchor = AuditAnchor(
         seq=last["seq"],
         entry_id=last["id"],
-        entry_at=last["at"],
+        entry_at=datetime.datetime.fromisoformat(last["at"]).replace(tzinfo=datetime.UTC),
         entry_mac=last["mac"],
         entries=manifest["entries"],
         archive_name=path.name[:300],
@@ -223,7 +215,6 @@ def check(path: Path, passphrase: bytes) -> dict:
     prev = manifest["prev_mac"]
     for line in lines:
         entry = json.loads(line)
-        entry["at"] = datetime.datetime.fromisoformat(entry["at"])
         content = audit_chain.canonical(entry, entry["seq"], entry["key_id"])
         entry_key = keys.keys.get(entry["key_id"], b"")
         if entry["prev_mac"] != prev or not hmac.compare_digest(

@@ -75,7 +75,8 @@ def test_an_edited_entry_is_found_and_named_with_its_id_and_time(entries):
     assert findings() == [("edited", edited.pk)]
     with pytest.raises(AssertionError) as failure:
         verify_command()
-    assert f"edited: entry {edited.pk} at {edited.at:%Y-%m-%dT%H:%M:%S}" in str(failure.value)
+    when = audit_chain.canonical_time(edited.at)
+    assert f"edited: entry {edited.pk} at {when} UTC" in str(failure.value)
 
 
 def test_an_entry_whose_hmac_was_recomputed_without_the_key_is_found(entries):
