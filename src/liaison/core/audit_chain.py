@@ -14,6 +14,7 @@ rotate-key`) needs no rewriting. Outside production the file is created on first
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hmac
 import ipaddress
@@ -123,10 +124,8 @@ def audit_keys() -> AuditKeys:
     global _cache
     path = key_file()
     if not path.exists() and not settings.PRODUCTION:
-        try:
+        with contextlib.suppress(AuditKeyError):  # another process made it first
             create_key_file()
-        except AuditKeyError:
-            pass  # another process made it first
     try:
         stat = path.stat()
     except OSError:
@@ -234,16 +233,16 @@ def _locked_head(using: str):
     if connection.vendor != "postgresql":
         head, _created = heads.get_or_create(pk=HEAD_ID)
         return head
-    head = heads.select_for_update().filter(pk=HEAD_ID).first()
-    if head is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO core_auditchainhead (id, seq, mac) VALUES (%s, 0, '') "
-                "ON CONFLICT (id) DO NOTHING",
-                [HEAD_ID],
-            )
-        head = heads.select_for_update().get(pk=HEAD_ID)
-    return head
+    found = heads.select_for_update().filter(pk=HEAD_ID).first()
+    if found is not None:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditchainhead (id, seq, mac) VALUES (%s, 0, '') "
+            "ON CONFLICT (id) DO NOTHING",
+            [HEAD_ID],
+        )
+    return heads.select_for_update().get(pk=HEAD_ID)
 
 
 def chain_start(using: str) -> tuple[int, str]:
@@ -494,7 +493,9 @@ def verify(using: str = "default", *, chunk: int = 10_000) -> Verdict:
         )
     for entry_id, at in _past_head(using):
         verdict.findings.append(
-            Finding("inserted", entry_id, at, "numbered past the chain head: not written by Liaison")
+            Finding(
+                "inserted", entry_id, at, "numbered past the chain head: not written by Liaison"
+            )
         )
     verdict.last_seq = walk.seq
     return verdict

@@ -32,7 +32,7 @@ SQLITE_TRIGGERS = {
 def _sqlite_install(cursor) -> None:
     for name, event in SQLITE_TRIGGERS.items():
         cursor.execute(
-            f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON core_auditevent "  # noqa: S608  # nosec B608 — constant names
+            f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON core_auditevent "  # nosec B608 — constant names
             "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;"
         )
 

@@ -91,8 +91,7 @@ def _refuse_powerful_app_role(cursor, roles: Roles) -> None:
             "so it holds the owner's rights: revoke that membership."
         )
     cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-        "AND tableowner = %s",
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tableowner = %s",
         [roles.app],
     )
     owned = [name for (name,) in cursor.fetchall()]
@@ -124,9 +123,7 @@ def grant(cursor, roles: Roles) -> None:
         ).format(owner, app),
     ]
     for table, kept in APPEND_ONLY.items():
-        statements.append(
-            sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), app)
-        )
+        statements.append(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), app))
         statements.append(
             sql.SQL("GRANT {} ON {} TO {}").format(
                 sql.SQL(", ").join(sql.SQL(right) for right in kept), sql.Identifier(table), app
@@ -138,11 +135,7 @@ def grant(cursor, roles: Roles) -> None:
 
 def rights(cursor, role: str, table: str) -> list[str]:
     """What `role` may do on `table`, as PostgreSQL answers it."""
-    return [
-        right
-        for right in ALL_RIGHTS
-        if _has(cursor, role, table, right)
-    ]
+    return [right for right in ALL_RIGHTS if _has(cursor, role, table, right)]
 
 
 def _has(cursor, role: str, table: str, right: str) -> bool:

@@ -262,6 +262,8 @@ class AuditChainHead(models.Model):
     seq = models.BigIntegerField(default=0)
     mac = models.CharField(max_length=64, blank=True)
 
+    objects: ClassVar[models.Manager[Self]] = models.Manager()
+
     def __str__(self) -> str:
         return f"audit chain head at {self.seq}"
 
@@ -281,6 +283,8 @@ class AuditAnchor(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     key_id = models.CharField(max_length=16)
     mac = models.CharField(max_length=64)
+
+    objects: ClassVar[models.Manager[Self]] = models.Manager()
 
     class Meta:
         ordering = ["-seq"]

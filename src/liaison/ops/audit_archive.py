@@ -89,9 +89,13 @@ def _signature(manifest: bytes) -> bytes:
 
 def _write(path: Path, passphrase: bytes, alias: str, start: tuple[int, str], last: int) -> dict:
     rows = audit_chain.rows(alias, after_seq=start[0], through_seq=last)
-    digest, count, first, final = hashlib.sha256(), 0, None, None
+    digest, count = hashlib.sha256(), 0
+    first: dict[str, Any] = {}
+    final: dict[str, Any] = {}
     with open(path, "xb") as out, writable(out, passphrase) as archive:
-        archive.comment = b"Liaison audit archive: AES-256 encrypted, signed; see ops/audit_archive.py"
+        archive.comment = (
+            b"Liaison audit archive: AES-256 encrypted, signed; see ops/audit_archive.py"
+        )
         with archive.open(ENTRIES, "w") as entries:
             for entry in audit_chain.entries_of(rows):
                 line = _line(entry)

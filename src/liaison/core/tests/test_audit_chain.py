@@ -1,6 +1,7 @@
 """The audit trail as a chain: every entry signed with a key outside the database and
 chained to the one before, so an edited, inserted or deleted entry is found and named."""
 
+import itertools
 import json
 import threading
 
@@ -59,7 +60,7 @@ def verify_command() -> str:
 def test_every_entry_is_numbered_signed_and_chained_to_the_one_before(entries):
     rows = list(AuditEvent.objects.order_by("seq"))
     assert [row.seq for row in rows] == list(range(rows[0].seq, rows[0].seq + len(rows)))
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in itertools.pairwise(rows):
         assert after.prev_mac == before.mac and len(after.mac) == 64
     assert AuditChainHead.objects.get().mac == rows[-1].mac
 
@@ -113,7 +114,9 @@ def test_the_last_entries_deleted_are_found_through_the_chain_head(entries):
     assert finding.kind == "deleted" and "the last 2 entries" in finding.detail
 
 
-def test_an_audit_write_that_cannot_be_signed_fails_the_action_with_it(personas, settings, tmp_path):
+def test_an_audit_write_that_cannot_be_signed_fails_the_action_with_it(
+    personas, settings, tmp_path
+):
     settings.LIAISON_AUDIT_KEY_FILE = tmp_path / "broken.json"
     settings.LIAISON_AUDIT_KEY_FILE.write_text("not json")
     audit_chain.reload_keys()
@@ -126,9 +129,7 @@ def test_an_audit_write_that_cannot_be_signed_fails_the_action_with_it(personas,
     assert personas.analyst.full_name != "Renamed"
 
 
-def test_a_rotated_key_signs_the_next_entries_and_the_old_ones_still_verify(
-    own_key_file, personas
-):
+def test_a_rotated_key_signs_the_next_entries_and_the_old_ones_still_verify(own_key_file, personas):
     audit.record(AuditAction.VIEW, actor=personas.ico, obj=personas.requester)
     call_command("audit", "rotate-key", stdout=open("/dev/null", "w"))  # noqa: SIM115
     audit.record(AuditAction.VIEW, actor=personas.ico, obj=personas.requester)
@@ -184,7 +185,7 @@ def test_two_writers_at_once_do_not_fork_the_chain(personas):
                         actor_label=label,
                         object_id=str(index),
                     )
-        except Exception as exc:  # noqa: BLE001 — reported below
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()
@@ -227,8 +228,6 @@ def as_role(role: str, sql: str) -> None:
         cursor.execute(sql)
 
 
-
-
 @pytest.mark.parametrize(
     "statement",
     [
@@ -243,7 +242,7 @@ def as_role(role: str, sql: str) -> None:
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
 def test_the_application_role_may_not_rewrite_the_trail(app_role, entries, statement):
-    with pytest.raises(DatabaseError, match="permission denied|must be owner"):
+    with pytest.raises(DatabaseError, match=r"permission denied|must be owner"):
         as_role(app_role, statement)
     assert AuditEvent.objects.count() == len(entries)
 

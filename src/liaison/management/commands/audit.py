@@ -1,12 +1,12 @@
 """`liaison audit`: the audit trail's chain (core/audit_chain.py).
 
-    liaison audit verify                      walk the chain; exit 1 naming what is wrong
-    liaison audit verify --archive FILE       check an archive file's signature and chain
-    liaison audit rotate-key                  a new current HMAC key (older ones stay)
-    liaison audit rotate-key --create         the key file, once, before the first entry
-    liaison audit archive --before 2024-01-01 [--out FILE] [--passphrase-file PATH]
-                                              as the owner: move older entries to a signed,
-                                              encrypted file; keep the chain's anchor
+liaison audit verify                      walk the chain; exit 1 naming what is wrong
+liaison audit verify --archive FILE       check an archive file's signature and chain
+liaison audit rotate-key                  a new current HMAC key (older ones stay)
+liaison audit rotate-key --create         the key file, once, before the first entry
+liaison audit archive --before 2024-01-01 [--out FILE] [--passphrase-file PATH]
+                                          as the owner: move older entries to a signed,
+                                          encrypted file; keep the chain's anchor
 """
 
 from __future__ import annotations

@@ -31,7 +31,9 @@ def old_and_new(personas):
     for day in (3, 4, 5):
         with time_machine.travel(datetime.datetime(2023, 6, day, 9, tzinfo=datetime.UTC)):
             old.append(audit.record(AuditAction.VIEW, actor=personas.ico, obj=personas.requester))
-    new = [audit.record(AuditAction.VIEW, actor=personas.ico, obj=personas.requester) for _ in range(2)]
+    new = [
+        audit.record(AuditAction.VIEW, actor=personas.ico, obj=personas.requester) for _ in range(2)
+    ]
     return old, new
 
 
@@ -46,7 +48,7 @@ def test_entries_older_than_the_date_move_to_the_archive_and_the_rest_still_veri
     tmp_path, old_and_new
 ):
     old, new = old_and_new
-    said, path = archive(tmp_path)
+    said, _path = archive(tmp_path)
     assert "Archived 3 audit entries" in said
     assert not AuditEvent.objects.filter(pk__in=[e.pk for e in old]).exists()
     assert AuditEvent.objects.filter(pk__in=[e.pk for e in new]).count() == 2

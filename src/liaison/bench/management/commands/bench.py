@@ -258,7 +258,6 @@ class Command(BaseCommand):
         except (load.LoadFailed, NodeFailed, SignInFailed) as error:
             raise CommandError(str(error)) from error
 
-
     def _audit(self, options: dict) -> None:
         if options["entries"] < 1 or options["intake"] < 0 or options["rounds"] < 1:
             raise CommandError("--entries and --rounds are at least 1, --intake at least 0.")
