@@ -86,17 +86,19 @@ def test_an_entry_whose_hmac_was_recomputed_without_the_key_is_found(entries):
     assert ("edited", edited.pk) in findings()
 
 
-def test_an_inserted_entry_is_found_and_named(entries):
+@pytest.mark.parametrize("place", ["after the last", "before the first"])
+def test_an_inserted_entry_is_found_and_named(entries, place):
     last = AuditEvent.objects.order_by("-seq").first()
+    seq = last.seq + 1 if place == "after the last" else 0
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO core_auditevent (at, actor_label, actor_role, action, object_type, "
             "object_id, object_repr, changes, reason, user_agent, request_id, seq, key_id, "
             "prev_mac, mac) VALUES (%s, 'someone', '', 'view', '', '', '', '{}', '', '', '', "
             "%s, %s, %s, %s)",
-            [last.at, last.seq + 1, last.key_id, last.mac, "f" * 64],
+            [last.at, seq, last.key_id, last.mac, "f" * 64],
         )
-    inserted = AuditEvent.objects.get(seq=last.seq + 1)
+    inserted = AuditEvent.objects.get(seq=seq)
     assert findings() == [("inserted", inserted.pk)]
 
 

@@ -95,6 +95,9 @@ class Command(BaseCommand):
         chained.add_argument("--intake", type=int, default=300, help="reports a run (0: none)")
         chained.add_argument("--rounds", type=int, default=2, help="intake runs each way")
         chained.add_argument(
+            "--reuse", action="store_true", help="keep the entries a last run built"
+        )
+        chained.add_argument(
             "--database-url",
             default="",
             help=f"default: {database.AUDIT_DB} beside the configured database, made afresh",
@@ -277,14 +280,19 @@ class Command(BaseCommand):
                 reports=options["intake"],
                 rounds=options["rounds"],
                 out=self.stdout.write,
+                reuse=options["reuse"],
             )
             return None
         url = url or database.bench_url(configured, database.AUDIT_DB)
-        database.recreate(url)
-        self.stdout.write(f"Made the database {url.rsplit('/', 1)[-1]} afresh.")
+        if not options["reuse"]:
+            database.recreate(url)
+            self.stdout.write(f"Made the database {url.rsplit('/', 1)[-1]} afresh.")
+        elif url.startswith("postgres"):
+            database.create_postgres_database(url)
         argv = [sys.executable, "-m", "liaison", "bench", "audit", "--database-url", url]
         for name in ("entries", "intake", "rounds"):
             argv += [f"--{name}", str(options[name])]
+        argv += ["--reuse"] if options["reuse"] else []
         self._child(argv, url)
         return None
 
