@@ -112,17 +112,19 @@ def grant(cursor, roles: Roles) -> None:
         sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(
             app
         ),
-        sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(app),
+        sql.SQL("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}").format(app),
         sql.SQL(
             "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public "
             "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {}"
         ).format(owner, app),
         sql.SQL(
             "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public "
-            "GRANT USAGE, SELECT ON SEQUENCES TO {}"
+            "GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {}"
         ).format(owner, app),
     ]
     for table, kept in APPEND_ONLY.items():
+        if not _exists(cursor, table):
+            continue  # before the first migration: `liaison migrate` grants again after it
         statements.append(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), app))
         statements.append(
             sql.SQL("GRANT {} ON {} TO {}").format(
@@ -131,6 +133,11 @@ def grant(cursor, roles: Roles) -> None:
         )
     for statement in statements:
         cursor.execute(statement)
+
+
+def _exists(cursor, table: str) -> bool:
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+    return bool(cursor.fetchone()[0])
 
 
 def rights(cursor, role: str, table: str) -> list[str]:
@@ -156,6 +163,9 @@ def set_up(*, create: bool) -> list[str]:
             if create_app_role(cursor, roles.app, password):
                 lines.append(f"Created the application role {roles.app}.")
         grant(cursor, roles)
+        if not _exists(cursor, "core_auditevent"):
+            lines.append(f"Granted {roles.app} its rights; run `liaison migrate` next.")
+            return lines
         audit = ", ".join(rights(cursor, roles.app, "core_auditevent"))
         lines.append(
             f"The application role {roles.app} reads and writes the product's tables; on the "
