@@ -397,17 +397,15 @@ class _Walk:
     def note(self, kind: str, entry_id, at, detail: str) -> None:
         self.verdict.findings.append(Finding(kind, entry_id, at, detail))
 
-    def judge_suspect(self, next_prev_mac: str | None, *, beyond_head: bool = False) -> None:
+    def judge_suspect(self, next_prev_mac: str | None) -> None:
         """The chain went on from the suspect's HMAC: it was there when the next entry was
-        signed, and its content changed since. Past the head nothing was signed after it:
-        Liaison never wrote it. Otherwise its content and HMAC both changed."""
+        signed, and its content changed since. Otherwise its content and HMAC both changed
+        (entries numbered outside the chain, inserted, are found apart: `_outside`)."""
         if self.suspect is None:
             return
         entry_id, at, mac = self.suspect
         if next_prev_mac == mac:
             self.note("edited", entry_id, at, "its content differs from what was signed")
-        elif beyond_head:
-            self.note("inserted", entry_id, at, "it was not written by Liaison")
         else:
             self.note(
                 "edited", entry_id, at, "its content and HMAC were changed (or it replaced one)"
