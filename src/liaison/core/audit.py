@@ -117,9 +117,9 @@ def record(
         "user_agent": context.user_agent[:300],
         "request_id": context.request_id,
     }
-    # Chained and written in the caller's transaction (a savepoint inside it): the chain
-    # head stays locked until that transaction ends, and a failure fails it whole.
-    with transaction.atomic(using=using):
+    # Chained and written in the caller's transaction (no savepoint of its own: a failure
+    # fails that transaction whole); the chain head stays locked until it ends.
+    with transaction.atomic(using=using, savepoint=False):
         (linked,) = audit_chain.link([entry], using)
         return AuditEvent.objects.using(using).create(**linked)
 
