@@ -176,6 +176,16 @@ else:
         "LIAISON_DB_DISABLE_SERVER_SIDE_CURSORS", False
     )
 
+# PostgreSQL's two roles: DATABASE_URL is the application's, which may only INSERT and
+# SELECT audit entries; DATABASE_OWNER_URL the owner of the tables, used by `liaison
+# migrate`, `liaison db-roles` and `liaison audit archive` (README, "The database").
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
+if DATABASE_OWNER_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_OWNER_URL needs a PostgreSQL DATABASE_URL")
+    DATABASES["owner"] = dj_database_url.parse(DATABASE_OWNER_URL, conn_max_age=0)
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
+
 # --- Several machines: a read replica and a connection pool (PostgreSQL only) ---
 # DATABASE_REPLICA_URL names a hot standby of the primary. Only the dashboards, the analysis
 # pages and exports read it, and never within LIAISON_REPLICA_PIN_SECONDS (default 5) of
@@ -297,6 +307,16 @@ LIAISON_BASE_URL = env_str("LIAISON_BASE_URL", "http://127.0.0.1:8000")
 LIAISON_FIELD_KEYS_FILE = Path(
     env_str("LIAISON_FIELD_KEYS_FILE", str(VAR_DIR / "keys" / "field-keys.json"))
 )
+
+# The audit trail's HMAC keys (core/audit_chain.py), outside the database: whoever can
+# write the table cannot sign an entry. Required in production (`liaison audit
+# rotate-key --create`); elsewhere created in var/ on first use.
+LIAISON_AUDIT_KEY_FILE = Path(
+    env_str("LIAISON_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-keys.json"))
+)
+# Audit entries are kept at least this long (PIPA: two years); `liaison audit archive`
+# refuses anything younger.
+LIAISON_AUDIT_KEEP_DAYS = max(env_int("LIAISON_AUDIT_KEEP_DAYS", 730), 730)
 
 # Home agency: facts about the country the agency serves are data, read from here.
 LIAISON_HOME_COUNTRY = env_str("LIAISON_HOME_COUNTRY", "KR")

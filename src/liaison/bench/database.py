@@ -10,6 +10,7 @@ from django.conf import settings
 
 BENCH_DB = "liaison_bench"
 LOAD_DB = "liaison_load"
+AUDIT_DB = "liaison_bench_audit"
 
 
 def bench_url(configured: dict, name: str = BENCH_DB) -> str:
@@ -58,3 +59,16 @@ def create_postgres_database(url: str) -> bool:
             return False
         server.execute(f'CREATE DATABASE "{target["NAME"]}"')
         return True
+
+
+def recreate(url: str) -> None:
+    """The database `url` names, emptied by dropping it (PostgreSQL) or its file (SQLite):
+    audit entries are never deleted row by row."""
+    target = dj_database_url.parse(url)
+    if target["ENGINE"].endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target['NAME']}{suffix}").unlink(missing_ok=True)
+        return
+    with connect(url, dbname="postgres", autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{target["NAME"]}" WITH (FORCE)')
+        server.execute(f'CREATE DATABASE "{target["NAME"]}"')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -139,9 +140,10 @@ def intake(user: User, reports: int) -> dict:
     }
 
 
-def run(*, samples: int, intake_reports: int) -> dict:
-    user = bench_user()
-    # One log line per request would bury the table.
+@contextlib.contextmanager
+def measuring():
+    """Settings as a served product has them, and quiet: one log line per request would
+    bury the table."""
     logging.getLogger("liaison.request").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -154,6 +156,12 @@ def run(*, samples: int, intake_reports: int) -> dict:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
     with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts, STORAGES=storages):
+        yield
+
+
+def run(*, samples: int, intake_reports: int) -> dict:
+    user = bench_user()
+    with measuring():
         figures = pages(user, samples)
         posted = intake(user, intake_reports)
     return {"figures": figures, "intake": posted}

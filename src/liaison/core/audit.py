@@ -10,8 +10,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from . import audit_chain
 from .choices import AuditAction
 from .models import AuditEvent
 
@@ -91,28 +93,37 @@ def record(
     object_repr: str = "",
     actor_label: str = "",
     purpose: str = "",
+    using: str = "default",
 ) -> AuditEvent:
+    """Writes one entry, chained to the one before (core/audit_chain.py). `using`: the
+    database alias, for the owner's commands (`liaison audit archive`)."""
     context = current_request_context()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     if obj is not None:
         object_type = object_type or object_type_of(obj)
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
-    return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_label=(actor.get_username() if authenticated else actor_label)[:200],
-        actor_role=getattr(actor, "role", "") if authenticated else "",
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:300],
-        changes=changes or {},
-        reason=reason,
-        ip_address=context.ip_address,
-        user_agent=context.user_agent[:300],
-        request_id=context.request_id,
-        purpose=purpose[:300],
-    )
+    entry = {
+        "at": timezone.now(),
+        "actor_id": actor.pk if authenticated else None,
+        "actor_label": (actor.get_username() if authenticated else actor_label)[:200],
+        "actor_role": getattr(actor, "role", "") if authenticated else "",
+        "action": str(action),
+        "object_type": str(object_type),
+        "object_id": str(object_id),
+        "object_repr": str(object_repr)[:300],
+        "changes": audit_chain.json_ready(changes or {}),
+        "reason": str(reason),
+        "ip_address": audit_chain.canonical_address(context.ip_address),
+        "user_agent": context.user_agent[:300],
+        "request_id": context.request_id,
+        "purpose": str(purpose)[:300],
+    }
+    # Chained and written in the caller's transaction (no savepoint of its own: a failure
+    # fails that transaction whole); the chain head stays locked until it ends.
+    with transaction.atomic(using=using, savepoint=False):
+        (linked,) = audit_chain.link([entry], using)
+        return AuditEvent.objects.using(using).create(**linked)
 
 
 def record_created(obj: models.Model, *, actor, reason: str = "") -> AuditEvent:

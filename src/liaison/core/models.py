@@ -253,6 +253,12 @@ class AuditEvent(models.Model):
     # Why personal data were opened or exported (EU LED art. 25): an AccessPurpose value,
     # then ": " and the person's own words when they gave some.
     purpose = models.CharField(_("purpose"), max_length=300, blank=True, editable=False)
+    # The chain (core/audit_chain.py): the entry's place in it, the key that signed it, the
+    # signature of the entry before and its own HMAC over its content and that signature.
+    seq = models.BigIntegerField(_("place in the chain"), unique=True, editable=False)
+    key_id = models.CharField(_("key"), max_length=16, editable=False)
+    prev_mac = models.CharField(max_length=64, editable=False)
+    mac = models.CharField(max_length=64, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -283,6 +289,44 @@ class AuditEvent(models.Model):
         code, _sep, words = self.purpose.partition(": ")
         label = AccessPurpose(code).label if code in AccessPurpose.values else code
         return f"{label}: {words}" if words else str(label)
+
+
+class AuditChainHead(models.Model):
+    """The last link of the audit chain, one row: whoever writes an entry locks it first,
+    so two writers at once never fork the chain. The application may only update it."""
+
+    seq = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"audit chain head at {self.seq}"
+
+
+class AuditAnchor(models.Model):
+    """Where the chain starts again after `liaison audit archive` moved its oldest entries
+    to a signed file: the last archived entry's place, id, time and HMAC. Written by the
+    owner role only; its own HMAC shows an edit."""
+
+    seq = models.BigIntegerField(unique=True)
+    entry_id = models.BigIntegerField()
+    entry_at = models.DateTimeField()
+    entry_mac = models.CharField(max_length=64)
+    entries = models.BigIntegerField()
+    archive_name = models.CharField(max_length=300)
+    archive_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    key_id = models.CharField(max_length=16)
+    mac = models.CharField(max_length=64)
+
+    objects: ClassVar[models.Manager[Self]] = models.Manager()
+
+    class Meta:
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"audit anchor at {self.seq}"
 
 
 class SavedFilter(models.Model):

@@ -59,8 +59,10 @@ def test_the_auditor_reads_the_purpose_in_the_trail_its_entry_and_its_export(
     detail = client.get(reverse("core:audit_detail", args=[viewed.pk])).content.decode()
     assert '<dd class="col-sm-9" data-purpose>Other: the family&#x27;s request' in detail
     response = client.get(reverse("core:audit_list"), {"action": "view", "export": "csv"})
-    header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert row[header.index("Purpose")] == "Other: the family's request of 2 December"
+    # The auditor's own reads of the trail are views too, with no purpose.
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    purposes = [row[header.index("Purpose")] for row in rows if row[header.index("Purpose")]]
+    assert purposes == ["Other: the family's request of 2 December"]
 
 
 def test_the_purpose_is_shown_in_korean(client_for, personas, viewed):

@@ -15,6 +15,11 @@ signed-in users, beside the same load on an older revision (see liaison.bench.lo
 
     liaison bench load                           16 users, 20 s, 1 then 2 nodes, A/B HEAD~1
     liaison bench load --users 4 --seconds 5 --nodes 1 --no-ab
+
+`liaison bench audit`: 1,000,000 chained audit entries in a database made afresh,
+`audit verify` timed over them, and the intake with and without the chain (bench/audit.py).
+
+    liaison bench audit --entries 100000 --intake 200
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from liaison.bench import audit as chain
 from liaison.bench import database, dataset, pages, report
 from liaison.bench.load import benchmark as load
 from liaison.bench.load import flood
@@ -82,6 +88,21 @@ class Command(BaseCommand):
             "--compare", type=int, default=30, help="page and API list requests, one at a time"
         )
 
+        chained = subjects.add_parser(
+            "audit", help="the audit chain: verify over 1,000,000 entries, its cost to intake"
+        )
+        chained.add_argument("--entries", type=int, default=1_000_000, help="entries built")
+        chained.add_argument("--intake", type=int, default=300, help="reports a run (0: none)")
+        chained.add_argument("--rounds", type=int, default=2, help="intake runs each way")
+        chained.add_argument(
+            "--reuse", action="store_true", help="keep the entries a last run built"
+        )
+        chained.add_argument(
+            "--database-url",
+            default="",
+            help=f"default: {database.AUDIT_DB} beside the configured database, made afresh",
+        )
+
         flood = subjects.add_parser(
             "login-flood", help="the case list while clients flood /login/ (limit off, on)"
         )
@@ -96,6 +117,8 @@ class Command(BaseCommand):
             return self._load(options)
         if options["subject"] == "login-flood":
             return self._login_flood(options)
+        if options["subject"] == "audit":
+            return self._audit(options)
         for name in ("cases", "people", "samples", "intake"):
             if options[name] < 1:
                 raise CommandError(f"--{name} is at least 1.")
@@ -237,6 +260,51 @@ class Command(BaseCommand):
             )
         except (load.LoadFailed, NodeFailed, SignInFailed) as error:
             raise CommandError(str(error)) from error
+
+    def _audit(self, options: dict) -> None:
+        if options["entries"] < 1 or options["intake"] < 0 or options["rounds"] < 1:
+            raise CommandError("--entries and --rounds are at least 1, --intake at least 0.")
+        configured = settings.DATABASES["default"]
+        url = options["database_url"]
+        if url == "default":
+            raise CommandError(
+                "The audit benchmark writes a million invented entries: it runs only in a "
+                "database of its own (leave out --database-url, or name another database)."
+            )
+        if url and database.same_database(url, configured):
+            call_command("migrate", interactive=False, verbosity=0, database="default")
+            if not Country.objects.exists():
+                call_command("sync_countries", verbosity=0)
+            chain.run(
+                entries=options["entries"],
+                reports=options["intake"],
+                rounds=options["rounds"],
+                out=self.stdout.write,
+                reuse=options["reuse"],
+            )
+            return None
+        url = url or database.bench_url(configured, database.AUDIT_DB)
+        if not options["reuse"]:
+            database.recreate(url)
+            self.stdout.write(f"Made the database {url.rsplit('/', 1)[-1]} afresh.")
+        elif url.startswith("postgres"):
+            database.create_postgres_database(url)
+        argv = [sys.executable, "-m", "liaison", "bench", "audit", "--database-url", url]
+        for name in ("entries", "intake", "rounds"):
+            argv += [f"--{name}", str(options[name])]
+        argv += ["--reuse"] if options["reuse"] else []
+        self._child(argv, url)
+        return None
+
+    def _child(self, argv: list[str], url: str) -> None:
+        env = {**os.environ, "DATABASE_URL": url}
+        env.pop("DATABASE_REPLICA_URL", None)
+        env.pop("DATABASE_OWNER_URL", None)
+        with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True) as child:  # noqa: S603  # nosec B603
+            for line in child.stdout:
+                self.stdout.write(line.rstrip("\n"))
+        if child.returncode:
+            raise CommandError(f"The benchmark failed (exit status {child.returncode}).")
 
 
 def _interrupt(signum, frame):
