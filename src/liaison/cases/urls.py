@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import analysis, case_list, case_page, exchange, intake
+from .views import analysis, case_list, case_page, exchange, intake, legal_hold
 
 app_name = "cases"
 
@@ -49,6 +49,8 @@ urlpatterns += [
         name="passport",
     ),
     path("<int:pk>/documents/<int:entry>/", case_page.document_download, name="document"),
+    path("<int:pk>/hold/", legal_hold.case_hold, name="hold"),
+    path("<int:pk>/hold/lift/", legal_hold.case_hold_lift, name="hold_lift"),
 ]
 
 # --- analysis: dashboard, map, response-time targets (views/analysis.py) ---

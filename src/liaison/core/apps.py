@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
         from . import (
             account_jobs,  # noqa: F401 — registers the daily account review
             listing,  # noqa: F401 — registers the export job
+            retention_jobs,  # noqa: F401 — registers the daily retention run
         )
         from .middleware import stamp_sign_in
 
@@ -23,3 +24,5 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(stamp_sign_in, dispatch_uid="liaison.core.stamp_sign_in")
 
         autodiscover_modules("jobs")
+        # Every app's retention rules (`<app>/retention.py`), for the run and its page.
+        autodiscover_modules("retention")

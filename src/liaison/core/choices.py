@@ -55,3 +55,10 @@ class JobState(models.TextChoices):
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DisposalOutcome(models.TextChoices):
+    """What retention did to a record whose period ended (core.retention)."""
+
+    ANONYMISED = "anonymised", _("Personal data removed, facts kept")
+    DELETED = "deleted", _("Deleted")
