@@ -64,9 +64,7 @@ def case_hold_place(request, pk: int, payload: HoldIn):
     return _out(case, hold)
 
 
-@router.post(
-    "/{int:pk}/legal-hold/lift", response=HoldOut, summary="Lift the case's legal hold"
-)
+@router.post("/{int:pk}/legal-hold/lift", response=HoldOut, summary="Lift the case's legal hold")
 def case_hold_lift(request, pk: int, payload: HoldIn):
     case = _case(request, pk)
     retention.hold_lift(actor=request.user, obj=case, reason=payload.reason)

@@ -146,25 +146,27 @@ def held_q(rule: Rule) -> Q:
     return held
 
 
+def _expired(rule: Rule, now: datetime.datetime | None, within_days: int) -> QuerySet:
+    """The records of `rule` whose period has ended by `now` (plus `within_days`) and that
+    are not destroyed yet, held or not."""
+    moment = (now or timezone.now()) + datetime.timedelta(days=within_days)
+    started = {
+        f"{rule.counted_from}__isnull": False,
+        f"{rule.counted_from}__lte": _limit(rule, moment),
+    }
+    return rule.records().filter(**started).filter(_not_disposed(rule))
+
+
 def due(rule: Rule, *, now: datetime.datetime | None = None, within_days: int = 0) -> QuerySet:
     """The records of `rule` whose period has ended by `now` (plus `within_days`), not yet
     destroyed and not on hold, earliest first."""
-    moment = (now or timezone.now()) + datetime.timedelta(days=within_days)
-    counted = {f"{rule.counted_from}__isnull": False, f"{rule.counted_from}__lte": _limit(rule, moment)}
-    return (
-        rule.records()
-        .filter(**counted)
-        .filter(_not_disposed(rule))
-        .exclude(held_q(rule))
-        .order_by(rule.counted_from, "pk")
-    )
+    expired = _expired(rule, now, within_days).exclude(held_q(rule))
+    return expired.order_by(rule.counted_from, "pk")
 
 
 def on_hold(rule: Rule, *, now: datetime.datetime | None = None, within_days: int = 0) -> QuerySet:
     """The records of `rule` that would be due but for a hold."""
-    moment = (now or timezone.now()) + datetime.timedelta(days=within_days)
-    counted = {f"{rule.counted_from}__isnull": False, f"{rule.counted_from}__lte": _limit(rule, moment)}
-    return rule.records().filter(**counted).filter(_not_disposed(rule)).filter(held_q(rule))
+    return _expired(rule, now, within_days).filter(held_q(rule))
 
 
 @dataclass(frozen=True)
@@ -283,10 +285,12 @@ def run(*, dry_run: bool = False, now: datetime.datetime | None = None) -> RunRe
     result = RunResult(dry_run=dry_run)
     if dry_run:
         result.items = schedule(now=now)
-        for item in result.items:
-            result.destroyed[item.rule] = result.destroyed.get(item.rule, 0) + 1
+        for listed in result.items:
+            result.destroyed[listed.rule] = result.destroyed.get(listed.rule, 0) + 1
         return result
-    pending = {name: list(due(each, now=now).values_list("pk", flat=True)) for name, each in RULES.items()}
+    pending = {
+        name: list(due(each, now=now).values_list("pk", flat=True)) for name, each in RULES.items()
+    }
     total = sum(len(pks) for pks in pending.values())
     done = 0
     for name, pks in pending.items():

@@ -126,7 +126,9 @@ def figures_seen(personas) -> tuple:
     shown = json.dumps({k: v for k, v in board.items() if k != "computed_at"}, default=str)
     kept = (
         sorted(CaseMonthCount.objects.values_list("month", "country", "category", "cases")),
-        sorted(CasePlaceCount.objects.values_list("month", "latitude", "longitude", "closed", "cases")),
+        sorted(
+            CasePlaceCount.objects.values_list("month", "latitude", "longitude", "closed", "cases")
+        ),
     )
     return shown, kept
 
@@ -181,9 +183,7 @@ def test_the_facts_and_the_dashboard_figures_stay_the_same(personas, worked_case
     retention.run()
 
     assert figures_seen(personas) == before
-    assert (
-        Case.objects.values(*facts).get(pk=case.pk) == facts
-    )
+    assert Case.objects.values(*facts).get(pk=case.pk) == facts
     assert list(Victim.objects.filter(case=case).values_list("status", "sex")) == victims
     # A recount from the anonymised cases gives the very same counts.
     figures.rebuild()
@@ -261,9 +261,7 @@ def test_a_case_closed_within_its_period_or_still_open_is_kept(personas, worked_
     assert Victim.objects.filter(case=recent, name_latin="LEE Jiwoo").exists()
 
 
-def test_a_case_on_legal_hold_is_kept_whole_with_its_reports_and_submissions(
-    personas, worked_case
-):
+def test_a_case_on_legal_hold_is_kept_whole_with_its_reports_and_submissions(personas, worked_case):
     case = expired(worked_case, personas)
     # The form its report came from, past its own (shorter) period too.
     sent = IntakeSubmission.objects.create(
@@ -286,7 +284,9 @@ def test_a_case_on_legal_hold_is_kept_whole_with_its_reports_and_submissions(
     retention.hold_lift(actor=personas.ico, obj=case, reason="Judgment final")
     lifted = LegalHold.objects.get(pk=hold.pk)
     assert lifted.lifted_by == personas.ico and lifted.lift_reason == "Judgment final"
-    assert AuditEvent.objects.filter(object_type="core.legalhold", action=AuditAction.UPDATE).exists()
+    assert AuditEvent.objects.filter(
+        object_type="core.legalhold", action=AuditAction.UPDATE
+    ).exists()
     # The submission goes with its case (the case's rule deletes it), once.
     assert retention.run().destroyed == {"cases.closed_case": 1}
     assert not IntakeSubmission.objects.filter(report__case=case).exists()
