@@ -14,6 +14,7 @@ record already destroyed is never destroyed twice. Audit entries are never touch
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,8 @@ from .models import Disposal, LegalHold, User
 from .permissions import Perm, require
 
 ACTOR_LABEL = "liaison retention"
-BATCH = 500
+
+logger = logging.getLogger("liaison.retention")
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,8 @@ class RunResult:
     destroyed: dict[str, int] = field(default_factory=dict)  # per rule
     items: list[Due] = field(default_factory=list)
     dry_run: bool = False
+    # Records whose destruction raised ("cases.case 12"): left whole, tried again next run.
+    failed: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -295,7 +299,14 @@ def run(*, dry_run: bool = False, now: datetime.datetime | None = None) -> RunRe
     done = 0
     for name, pks in pending.items():
         for pk in pks:
-            item = destroy_one(RULES[name], pk, now=now)
+            try:
+                item = destroy_one(RULES[name], pk, now=now)
+            except Exception:
+                # Its transaction is rolled back, so the record is whole; one record that
+                # cannot be destroyed must not keep every other from being.
+                logger.exception("Retention could not destroy %s %s (%s)", name, pk, name)
+                result.failed.append(f"{RULES[name].object_type} {pk}")
+                continue
             if item is not None:
                 result.destroyed[name] = result.destroyed.get(name, 0) + 1
                 result.items.append(item)

@@ -26,6 +26,12 @@ KIND = "core.retention"
 )
 def retention_run(run: jobs.JobRun, dry_run: bool = False) -> jobs.JobOutcome:
     done = retention.run(dry_run=bool(dry_run))
+    if done.failed:
+        # Failed, so that administrators see it among the failed jobs; a retry finishes
+        # whatever else was left and tries these again.
+        raise RuntimeError(
+            f"{len(done.failed)} records could not be destroyed: {', '.join(done.failed[:20])}"
+        )
     counts = {"records": done.total}
     summary = (
         _("Dry run: %(records)s records would be destroyed.")

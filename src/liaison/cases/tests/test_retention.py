@@ -452,3 +452,38 @@ def test_a_hold_is_placed_and_lifted_through_the_api(personas, worked_case, clie
     assert lifted.status_code == 200 and lifted.json()["held"] is False
     analyst = client_for(personas.analyst)
     assert analyst.post(url, {"reason": "x"}, content_type="application/json").status_code == 403
+
+
+def test_a_record_whose_destruction_fails_is_left_whole_and_the_others_still_go(
+    personas, worked_case, same_phone_report, settings, monkeypatch
+):
+    """A rule that fails half-way (here one made for the test, which raises after clearing
+    the reporter) leaves its record as it was: no Disposal, no destruction entry."""
+
+    def clear_then_fail(report):
+        Report.objects.filter(pk=report.pk).update(reporter_name="")
+        raise RuntimeError("storage unreachable")
+
+    broken = retention.Rule(
+        name="tests.broken",
+        label="Broken",
+        model=Report,
+        counted_from="received_at",
+        counted_from_label="receipt",
+        outcome=DisposalOutcome.ANONYMISED,
+        destroy=clear_then_fail,
+        covers=lambda: Report.objects.filter(case__isnull=True),
+    )
+    monkeypatch.setitem(retention.RULES, broken.name, broken)
+    settings.LIAISON_RETENTION_DAYS = {**settings.LIAISON_RETENTION_DAYS, broken.name: 0}
+    case = expired(worked_case, personas)
+
+    done = retention.run()
+
+    assert done.failed == [f"cases.report {same_phone_report.pk}"]
+    assert Report.objects.get(pk=same_phone_report.pk).reporter_name == "Kim Young-hee"
+    assert not Disposal.objects.filter(object_type="cases.report").exists()
+    assert not retention_entries().filter(object_type="cases.report").exists()
+    # The case due in the same run was destroyed all the same.
+    assert done.destroyed == {"cases.closed_case": 1}
+    assert Disposal.objects.filter(object_type="cases.case", object_id=str(case.pk)).exists()

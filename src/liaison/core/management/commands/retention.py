@@ -38,3 +38,8 @@ class Command(BaseCommand):
         verb = "would be destroyed" if dry_run else "destroyed or anonymised"
         by_rule = ", ".join(f"{name}: {n}" for name, n in sorted(done.destroyed.items()))
         self.stdout.write(f"{done.total} records {verb}" + (f" ({by_rule})." if by_rule else "."))
+        if done.failed:
+            raise CommandError(
+                f"{len(done.failed)} records could not be destroyed (see the log): "
+                + ", ".join(done.failed)
+            )
