@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_account_lock_and_expiry'),
+        ('core', '0007_user_session_generation'),
     ]
 
     operations = [
