@@ -13,6 +13,7 @@ from ninja.utils import check_csrf
 
 from liaison.agreements.api import router as agreements_router
 from liaison.cases.api import router as cases_router
+from liaison.cases.retention_api import router as case_hold_router
 from liaison.core.api import router as core_router
 from liaison.core.api_input import refuse_unstorable
 from liaison.partners.api import router as partners_router
@@ -65,6 +66,7 @@ api.add_router("/", core_router)
 api.add_router("/partners/", partners_router)
 api.add_router("/agreements/", agreements_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/cases/", case_hold_router)
 
 
 def _field_name(location: tuple) -> str:

@@ -294,6 +294,23 @@ LIAISON_SESSION_ABSOLUTE_SECONDS = env_int("LIAISON_SESSION_ABSOLUTE_SECONDS", 1
 LIAISON_INACTIVE_DAYS = env_int("LIAISON_INACTIVE_DAYS", 90)
 LIAISON_ACCOUNT_JOBS_AT = env_str("LIAISON_ACCOUNT_JOBS_AT", "04:15")
 
+# Retention (PIPA art. 21: personal data destroyed without delay once it is no longer
+# needed). Days per kind of record, each counted from the date its rule names (each app's
+# retention.py). The defaults follow the retention classes of the Public Records Management
+# Act's enforcement decree (1, 3, 5, 10, 30 years) as a records schedule might assign them:
+# set them from the agency's own schedule. The daily job runs at LIAISON_RETENTION_AT.
+LIAISON_RETENTION_DAYS = {
+    "cases.closed_case": env_int("LIAISON_RETENTION_DAYS_CLOSED_CASE", 10 * 365),
+    "cases.report_without_case": env_int("LIAISON_RETENTION_DAYS_REPORT_WITHOUT_CASE", 3 * 365),
+    "cases.intake_submission": env_int("LIAISON_RETENTION_DAYS_INTAKE_SUBMISSION", 90),
+    # Submissions never processed (nor refused, nor taken back by their sender).
+    "cases.unprocessed_submission": env_int("LIAISON_INTAKE_UNPROCESSED_PURGE_DAYS", 30),
+    "agreements.ended_agreement": env_int("LIAISON_RETENTION_DAYS_ENDED_AGREEMENT", 30 * 365),
+}
+LIAISON_RETENTION_AT = env_str("LIAISON_RETENTION_AT", "02:30")
+# How far ahead the retention page looks for what falls due.
+LIAISON_RETENTION_NOTICE_DAYS = env_int("LIAISON_RETENTION_NOTICE_DAYS", 30)
+
 # Agreements: the regulation's deadlines and the reminder job (see agreements/conf.py).
 LIAISON_RESULT_REPORT_DUE_DAYS = env_int("LIAISON_RESULT_REPORT_DUE_DAYS", 30)
 LIAISON_ANNUAL_REPORT_DUE = tuple(

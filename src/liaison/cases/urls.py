@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import access_history, analysis, case_list, case_page, exchange, intake
+from .views import access_history, analysis, case_list, case_page, exchange, intake, legal_hold
 
 app_name = "cases"
 
@@ -50,6 +50,8 @@ urlpatterns += [
     ),
     path("<int:pk>/documents/<int:entry>/", case_page.document_download, name="document"),
     path("<int:pk>/access/", access_history.access_history, name="access_history"),
+    path("<int:pk>/hold/", legal_hold.case_hold, name="hold"),
+    path("<int:pk>/hold/lift/", legal_hold.case_hold_lift, name="hold_lift"),
 ]
 
 # --- analysis: dashboard, map, response-time targets (views/analysis.py) ---

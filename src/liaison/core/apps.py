@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
             access_review,  # noqa: F401 — registers the monthly access review
             account_jobs,  # noqa: F401 — registers the daily account review
             listing,  # noqa: F401 — registers the export job
+            retention_jobs,  # noqa: F401 — registers the daily retention run
         )
         from .middleware import stamp_sign_in
 
@@ -24,3 +25,5 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(stamp_sign_in, dispatch_uid="liaison.core.stamp_sign_in")
 
         autodiscover_modules("jobs")
+        # Every app's retention rules (`<app>/retention.py`), for the run and its page.
+        autodiscover_modules("retention")

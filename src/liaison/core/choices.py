@@ -68,3 +68,10 @@ class AccessPurpose(models.TextChoices):
     LEGAL_PROCEEDINGS = "legal_proceedings", _("Legal proceedings")
     AUDIT = "audit", _("Audit")
     OTHER = "other", _("Other")
+
+
+class DisposalOutcome(models.TextChoices):
+    """What retention did to a record whose period ended (core.retention)."""
+
+    ANONYMISED = "anonymised", _("Personal data removed, facts kept")
+    DELETED = "deleted", _("Deleted")

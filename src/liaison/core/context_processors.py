@@ -25,6 +25,7 @@ NAVIGATION = (
     ("users", _("Users"), "core:user_list", "people", Perm.MANAGE_USERS),
     ("audit", _("Audit trail"), "core:audit_list", "journal-check", Perm.VIEW_AUDIT),
     ("jobs", _("Jobs"), "core:job_list", "hourglass-split", Perm.MANAGE_JOBS),
+    ("retention", _("Retention"), "core:retention", "calendar-x", Perm.MANAGE_RETENTION),
 )
 
 

@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AccessPurpose, AuditAction, InstitutionKind, JobState, Role
+from .choices import AccessPurpose, AuditAction, DisposalOutcome, InstitutionKind, JobState, Role
 
 SESSION_HASH_SALT = "liaison.core.models.User.get_session_auth_hash"
 
@@ -423,3 +423,65 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.slot}"
+
+
+class LegalHold(models.Model):
+    """A legal hold on one record (a case under litigation, an inquiry, a data subject's
+    request): while it stands, retention destroys nothing of the record or of what belongs
+    to it. Lifted holds are kept, with who lifted them and why."""
+
+    object_type = models.CharField(_("record type"), max_length=100)  # "cases.case"
+    object_id = models.CharField(_("record id"), max_length=64)
+    reason = models.TextField(_("reason for the hold"))
+    placed_by = models.ForeignKey(
+        User, verbose_name=_("placed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        User,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="legal_hold_object")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="legal_hold_one_standing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_id}"
+
+
+class Disposal(models.Model):
+    """One record whose personal data retention destroyed (core.retention): which rule,
+    when its period ended, what was done. It names the record by type and id only; it is
+    also what makes a second run skip what the first already did."""
+
+    rule = models.CharField(_("rule"), max_length=80)
+    object_type = models.CharField(_("record type"), max_length=100)
+    object_id = models.CharField(_("record id"), max_length=64)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DisposalOutcome.choices)
+    due_on = models.DateField(_("period ended"))
+    done_at = models.DateTimeField(_("destroyed"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-done_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["object_type", "object_id"], name="disposal_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.object_type} {self.object_id}"

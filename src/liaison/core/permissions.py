@@ -36,6 +36,8 @@ class Perm(StrEnum):
     CORRECT_CASE_RECORDS = "cases.correct"
     # Everyone's background jobs: failed ones, their errors, retries, maintenance runs.
     MANAGE_JOBS = "core.manage_jobs"
+    # The retention schedule (what is due for destruction) and legal holds; audited.
+    MANAGE_RETENTION = "core.retention"
 
 
 _STAFF_BASICS = {Perm.VIEW_DIRECTORY, Perm.VIEW_INSTITUTIONS, Perm.USE_API_TOKENS}
@@ -49,7 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {Perm.MANAGE_DIRECTORY, Perm.VIEW_CONTACTS, Perm.EXPORT_DATA}
         | {Perm.VIEW_AGREEMENTS, Perm.APPLY_AGREEMENTS, Perm.REVIEW_AGREEMENTS}
         | _CASEWORK
-        | {Perm.MANAGE_CASE_SETTINGS, Perm.CORRECT_CASE_RECORDS}
+        | {Perm.MANAGE_CASE_SETTINGS, Perm.CORRECT_CASE_RECORDS, Perm.MANAGE_RETENTION}
     ),
     # A requester's agreements are those of their own institution (agreements selectors).
     Role.REQUESTER: frozenset(_STAFF_BASICS | {Perm.VIEW_AGREEMENTS, Perm.APPLY_AGREEMENTS}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_review_views, job_views, mfa_views, passkey_views, views
+from . import access_review_views, job_views, mfa_views, passkey_views, retention_views, views
 
 app_name = "core"
 
@@ -56,4 +56,5 @@ urlpatterns = [
     path("jobs/<uuid:pk>/cancel/", job_views.job_cancel, name="job_cancel"),
     path("jobs/<uuid:pk>/retry/", job_views.job_retry, name="job_retry"),
     path("jobs/<uuid:pk>/file/", job_views.job_file, name="job_file"),
+    path("retention/", retention_views.retention_overview, name="retention"),
 ]

@@ -132,9 +132,9 @@ def test_the_case_page_runs_a_fixed_number_of_queries_whatever_its_forms_offer(
 ):
     # The session and the user, the officer's posts and assigned cases (twice: for the
     # scope and for the right to work), the case, the audit row, the victims, officers,
-    # counterparts and reports, and the session saved: no select list of the forms. And,
+    # counterparts, reports and legal hold, and the session saved: no select list of the forms. And,
     # the first time only, whether any job results wait for the officer (then cached).
     # The audit row's chain head, read and moved, makes two more.
     client = client_for(personas.overseas)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         assert client.get(reverse("cases:detail", args=[open_case.pk])).status_code == 200

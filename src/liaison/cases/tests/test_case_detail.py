@@ -239,9 +239,9 @@ def test_the_case_page_names_its_legal_basis_and_partner_in_a_fixed_number_of_qu
     client.get(reverse("cases:detail", args=[open_case.pk]))  # the session's first write
     # session, user (with their institution), case, the audit row of the view (and the
     # chain head it is linked after, read and moved), victims, officers, counterparts,
-    # reports: the agreement and the partner agency come with the case, as much of them
-    # as the page shows.
-    with django_assert_max_num_queries(11):
+    # reports, its legal hold: the agreement and the partner agency come with the case,
+    # as much of them as the page shows.
+    with django_assert_max_num_queries(12):
         page = client.get(reverse("cases:detail", args=[open_case.pk])).content.decode()
     agreement = open_case.agreement
     assert f"{agreement.reference} · {agreement.title}" in page

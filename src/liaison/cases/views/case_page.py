@@ -17,7 +17,7 @@ from liaison.core.formstyle import bootstrapify
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
 
-from .. import permissions, selectors, workflow
+from .. import holds, permissions, selectors, workflow
 from ..choices import CaseStatus, Outcome, VictimStatus
 from ..services import people
 from .case_actions import ACTIONS, action_target, blank_form
@@ -68,6 +68,7 @@ def _detail(request, case, *, tab: str, bound: tuple[str, object] | None = None,
         "outcomes": Outcome.choices,
         "moves": _moves(case, can_work),
         "forms": {},
+        **holds.hold_context(case, user),
     }
     if tab == "overview":
         context.update(selectors.overview(case, names=personal))
