@@ -218,6 +218,11 @@ class IdentifierKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Identifiers kept as passports are: encrypted, found only by exact search through their
+# keyed hash, never in the case's search column, shown masked.
+DOCUMENT_KINDS = frozenset({IdentifierKind.PASSPORT})
+
+
 class NoticeColour(models.TextChoices):
     RED = "red", _("Red — arrest with a view to extradition")
     YELLOW = "yellow", _("Yellow — missing person")

@@ -20,6 +20,7 @@ from liaison.core.sql import Literal
 
 from . import permissions, protect
 from .choices import (
+    DOCUMENT_KINDS,
     PRIORITY_RANK,
     ArrestStatus,
     CaseStatus,
@@ -556,8 +557,11 @@ class Suspect(IllustrativeMixin, Person, TimestampedModel):
         return " / ".join(names) or str(_("(name unknown)"))
 
 
-class Identifier(models.Model):
-    """A phone, messaging handle, bank account or wallet used by a suspect."""
+class Identifier(PassportMixin, models.Model):
+    """A phone, messaging handle, bank account, wallet, passport or ID number used by a
+    suspect. A passport or ID number (DOCUMENT_KINDS) is kept as a victim's passport is:
+    encrypted, with its keyed hash for exact search; `value` then holds it masked and
+    `key` is empty (it never enters the case's search column)."""
 
     suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(_("kind"), max_length=20, choices=IdentifierKind.choices)
@@ -568,11 +572,35 @@ class Identifier(models.Model):
     class Meta:
         ordering = ["kind", "value"]
         constraints = [
-            models.UniqueConstraint(fields=["suspect", "kind", "key"], name="identifier_unique")
+            models.UniqueConstraint(
+                fields=["suspect", "kind", "key"],
+                condition=~Q(kind__in=sorted(DOCUMENT_KINDS)),
+                name="identifier_unique",
+            ),
+            # A number not yet encrypted (before the data migration) has no hash yet.
+            models.UniqueConstraint(
+                fields=["suspect", "kind", "passport_hash"],
+                condition=Q(kind__in=sorted(DOCUMENT_KINDS)) & ~Q(passport_hash=""),
+                name="identifier_document_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}"
+
+    @property
+    def is_document(self) -> bool:
+        return self.kind in DOCUMENT_KINDS
+
+    @property
+    def case(self) -> Case:
+        """The suspect's case, so a number is revealed as a person's is (passport_reveal)."""
+        return self.suspect.case
+
+    def set_document_number(self, number: str) -> None:
+        self.set_passport(number)
+        self.value = self.passport_masked
+        self.key = ""
 
 
 class InterpolNotice(models.Model):

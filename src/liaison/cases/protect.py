@@ -1,10 +1,17 @@
-"""Passport numbers at rest: encrypted with a key that lives outside the database, with a
-keyed hash beside the ciphertext so an exact search still works.
+"""Passport and ID numbers and uploaded case documents at rest: encrypted with a key that
+lives outside the database, with a keyed hash beside a number's ciphertext so an exact
+search still works.
 
 Keys come from `LIAISON_FIELD_KEYS_FILE` (a JSON file: {"current": "k2", "keys": {"k1":
-"<fernet key>", "k2": "..."}, "hash_keys": {"k1": "<hex>", ...}}). The current key encrypts
-and hashes; every listed key still decrypts, so `liaison rotate-keys` can re-encrypt row by
-row while the product runs. Outside production the file is created in var/ on first use."""
+"<32 random bytes, base64>", "k2": "..."}, "hash_keys": {"k1": "<hex>", ...}}). The current
+key encrypts and hashes; every listed key still decrypts, so `liaison rotate-keys` can
+re-encrypt row by row while the product runs. Outside production the file is created in
+var/ on first use.
+
+What is written is AES-256-GCM (CJIS 5.10.1.2.2 asks for 256-bit keys), prefixed with the
+format and the key it was sealed with: `a256gcm1:k2:<base64 of nonce, ciphertext and tag>`.
+Values written before, as Fernet tokens (AES-128), stay readable with the same key file
+until `liaison rotate-keys` has re-encrypted them."""
 
 from __future__ import annotations
 
@@ -18,9 +25,29 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from functools import cached_property
+
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+
+# The format of what encrypt() writes, and its first field. A Fernet token is base64 and
+# never holds a colon, so the two cannot be mistaken for each other.
+FORMAT = "a256gcm1"
+_NONCE_BYTES = 12
+# Each key in the file is 32 random bytes, as Fernet generated them; its AES-256 key is
+# derived from all 32 with HKDF, so a key file written for Fernet serves AES-256-GCM
+# without being rewritten, while Fernet itself only ever used 16 of them to encrypt.
+_AES_KEY_INFO = b"liaison field encryption: AES-256-GCM"
+
+
+class UnreadableCiphertext(ImproperlyConfigured):
+    """A value or file that none of the configured keys opens."""
 
 
 @dataclass(frozen=True)
@@ -29,15 +56,36 @@ class KeyRing:
     keys: dict[str, str]
     hash_keys: dict[str, str]
 
-    @property
+    @cached_property
     def fernet(self) -> MultiFernet:
+        """Reads the values written before AES-256-GCM (Fernet, AES-128)."""
         ordered = [self.keys[self.current]] + [
             key for key_id, key in self.keys.items() if key_id != self.current
         ]
         return MultiFernet([Fernet(key.encode()) for key in ordered])
 
+    @cached_property
+    def _aead(self) -> dict[str, AESGCM]:
+        return {key_id: AESGCM(_aes_key(key)) for key_id, key in self.keys.items()}
+
+    def aead(self, key_id: str) -> AESGCM:
+        try:
+            return self._aead[key_id]
+        except KeyError:
+            raise UnreadableCiphertext(
+                f"A value sealed with key {key_id} cannot be decrypted: that key is not in "
+                "the key file (LIAISON_FIELD_KEYS_FILE)."
+            ) from None
+
     def hash_key(self, key_id: str | None = None) -> bytes:
         return bytes.fromhex(self.hash_keys[key_id or self.current])
+
+
+def _aes_key(key: str) -> bytes:
+    material = base64.urlsafe_b64decode(key.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_AES_KEY_INFO).derive(
+        material
+    )
 
 
 def key_file() -> Path:
@@ -97,19 +145,71 @@ def normalise_document_number(value: str) -> str:
     return "".join(ch for ch in value.upper() if ch.isalnum())
 
 
+def _header(key_id: str) -> bytes:
+    return f"{FORMAT}:{key_id}:".encode()
+
+
+def seal(data: bytes) -> bytes:
+    """`data` encrypted with the current key: the header naming the format and the key,
+    then the nonce and the ciphertext with its tag. The header is authenticated too, so a
+    value cannot be passed off as sealed under another key."""
+    ring = key_ring()
+    header = _header(ring.current)
+    nonce = os.urandom(_NONCE_BYTES)
+    return header + nonce + ring.aead(ring.current).encrypt(nonce, data, header)
+
+
+def unseal(sealed: bytes) -> bytes:
+    """What seal() sealed, under any key still in the file."""
+    parts = sealed.split(b":", 2)
+    if len(parts) != 3 or parts[0] != FORMAT.encode():
+        raise UnreadableCiphertext("This is not sealed by Liaison (no a256gcm1 header).")
+    key_id = parts[1].decode(errors="replace")
+    body = parts[2]
+    try:
+        return key_ring().aead(key_id).decrypt(
+            body[:_NONCE_BYTES], body[_NONCE_BYTES:], _header(key_id)
+        )
+    except InvalidTag:
+        raise UnreadableCiphertext(
+            f"A value sealed with key {key_id} cannot be decrypted with the configured keys."
+        ) from None
+
+
+def is_sealed(data: bytes) -> bool:
+    return data.startswith(FORMAT.encode() + b":")
+
+
+def sealed_with_current_key(token: str | bytes) -> bool:
+    """Whether a value (or file) is AES-256-GCM under the current key: nothing to rotate."""
+    header = _header(key_ring().current)
+    return (token.encode() if isinstance(token, str) else token).startswith(header)
+
+
 def encrypt(value: str) -> str:
+    """A number (or any short text) for a text column: the header, then base64."""
     if not value:
         return ""
-    return key_ring().fernet.encrypt(value.encode()).decode()
+    ring = key_ring()
+    header = _header(ring.current)
+    body = seal(value.encode())[len(header) :]
+    return header.decode() + base64.urlsafe_b64encode(body).decode()
 
 
 def decrypt(token: str) -> str:
     if not token:
         return ""
+    if token.startswith(FORMAT + ":"):
+        head, _, body = token.rpartition(":")
+        try:
+            raw = base64.urlsafe_b64decode(body.encode())
+        except ValueError:
+            raise UnreadableCiphertext("A sealed value is damaged (not base64).") from None
+        return unseal(head.encode() + b":" + raw).decode()
     try:
         return key_ring().fernet.decrypt(token.encode()).decode()
     except InvalidToken:
-        raise ImproperlyConfigured(
+        raise UnreadableCiphertext(
             "A passport number cannot be decrypted with the configured keys."
         ) from None
 

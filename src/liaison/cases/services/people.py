@@ -17,7 +17,7 @@ from liaison.core.models import User
 from liaison.core.permissions import Perm, refuse, require
 from liaison.core.versions import require_version
 
-from .. import derived, names, permissions
+from .. import derived, names, permissions, protect
 from ..choices import (
     IdentifierKind,
     NoticeColour,
@@ -306,14 +306,21 @@ def identifier_add(
     permissions.require_work(actor, suspect.case)
     if kind not in IdentifierKind.values:
         raise ValidationError({"kind": _("Unknown kind of identifier.")})
-    key = names.identifier_key(kind, value)
-    if not key:
+    identifier = Identifier(suspect=suspect, kind=kind, note=(note or "").strip())
+    if identifier.is_document:
+        identifier.set_document_number(value)
+        recorded = suspect.identifiers.filter(
+            kind=kind, passport_hash__in=protect.blind_indexes(value)
+        )
+    else:
+        identifier.value = (value or "").strip()
+        identifier.key = names.identifier_key(kind, value)
+        recorded = suspect.identifiers.filter(kind=kind, key=identifier.key)
+    if not (identifier.key or identifier.passport_hash):
         raise ValidationError({"value": _("Give the number, handle or address.")})
-    if suspect.identifiers.filter(kind=kind, key=key).exists():
+    if recorded.exists():
         raise ValidationError({"value": _("This identifier is already recorded.")})
-    identifier = Identifier.objects.create(
-        suspect=suspect, kind=kind, value=value.strip(), key=key, note=(note or "").strip()
-    )
+    identifier.save()
     audit.record_created(identifier, actor=actor)
     derived.people_changed(suspect.case)
     return identifier

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from .. import names, protect
-from ..models import Case, Report, Victim
+from ..choices import DOCUMENT_KINDS
+from ..models import Case, Identifier, Report, Suspect, Victim
 
 
 def case_search_keys(case: Case) -> str:
@@ -15,7 +16,8 @@ def case_search_keys(case: Case) -> str:
         parts += [victim.name_keys, victim.phone_key]
     for suspect in case.suspects.prefetch_related("identifiers"):
         parts.append(suspect.name_keys)
-        parts += [identifier.key for identifier in suspect.identifiers.all()]
+        # Passport and ID numbers stay out: they are found only through their keyed hash.
+        parts += [i.key for i in suspect.identifiers.all() if i.kind not in DOCUMENT_KINDS]
     parts.append(names.name_keys(case.city, case.province, case.place))
     return " ".join(p for p in parts if p)
 
@@ -43,10 +45,15 @@ def matching(query: str) -> Q:
 
 
 def by_passport(number: str) -> Q:
-    """Cases with a victim holding passport `number` (exact, through the keyed hash)."""
+    """Cases with a victim or a suspect holding passport or ID `number` (exact, through the
+    keyed hash), whether recorded as the person's passport or as a suspect's identifier."""
     hashes = protect.blind_indexes(number)
     victims = Victim.objects.filter(passport_hash__in=hashes).values("case_id")
-    return Q(pk__in=victims)
+    suspects = Suspect.objects.filter(passport_hash__in=hashes).values("case_id")
+    identified = Identifier.objects.filter(
+        kind__in=DOCUMENT_KINDS, passport_hash__in=hashes
+    ).values("suspect__case_id")
+    return Q(pk__in=victims) | Q(pk__in=suspects) | Q(pk__in=identified)
 
 
 def reports_by_passport(number: str) -> QuerySet[Report]:
