@@ -15,10 +15,11 @@ from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -33,7 +34,7 @@ from liaison.partners.selectors import country_by_code
 from liaison.personnel.models import Post
 
 from . import permissions, protect, selectors, workflow
-from .forms.casework import CaseFilterForm
+from .forms.casework import CaseFilterForm, PassportSearch
 from .models import Case, Report, Suspect, Victim, person_name
 from .services import intake, targets
 
@@ -230,9 +231,8 @@ class CaseFilters(Schema):
     """The case list's filters: the page's own (CaseFilterForm), read by the same selector."""
 
     q: str = Field("", description="Name (any script or romanisation), phone, handle, place "
-                   "or reference. Never a passport number: use `passport`.")  # fmt: skip
-    passport: str = Field("", description="A passport number, exact; only for the roles "
-                          "that may see passports (403 for the others).")  # fmt: skip
+                   "or reference; only for the roles that see personal data (422 for an "
+                   "analyst). Never a passport number: use POST /cases/search.")  # fmt: skip
     place: str = Field("", description="Province or city.")
     status: str = Field("", description="A status, 'open' for every status but closed; "
                         "every status when empty.")  # fmt: skip
@@ -249,6 +249,18 @@ class CaseFilters(Schema):
     )
     limit: int = Field(50, ge=1, le=200)
     offset: Offset = 0
+
+
+class CaseSearchIn(CaseFilters):
+    """The exact search by passport or ID number, sent in the body so that the number is
+    never in an address (nor in any log of addresses), with the list's other filters."""
+
+    passport: str = Field(
+        ...,
+        max_length=30,
+        description="A passport or ID number, exact; only for the roles that may see "
+        "passports (403 for the others).",
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -390,25 +402,39 @@ def _suspect(suspect: Suspect, personal: bool) -> dict:
 API_STATUS_TO_FORM = {"": "all", "open": ""}
 
 
-def _filtered(user, filters: CaseFilters):
+def _filtered(user, filters: CaseFilters, passport: str = ""):
     """The cases the page's list would show this user for the same filters."""
-    params = filters.dict(exclude={"limit", "offset"})
-    if params["passport"] and not permissions.sees_passports(user):
+    params = filters.dict(exclude={"limit", "offset", "passport"})
+    if passport and not permissions.sees_passports(user):
         refuse(user, what="cases.case:passport-search")
     params["status"] = API_STATUS_TO_FORM.get(params["status"], params["status"])
     params["country"] = params["country"].upper()
     data = cleaned_filters(
-        CaseFilterForm, params, may_search_passports=permissions.sees_passports(user)
+        CaseFilterForm,
+        params,
+        may_search_passports=permissions.sees_passports(user),
+        may_search_people=permissions.sees_personal_data(user),
     )
+    if passport:
+        number = protect.normalise_document_number(passport)
+        if not number:
+            raise ValidationError({"passport": _("Give the passport or ID number.")})
+        data["passport_search"] = PassportSearch(
+            hashes=tuple(protect.blind_indexes(number)), masked=protect.mask(number)
+        )
     return selectors.case_filter(Case.objects.visible_to(user), data)
 
 
-def _filters_audited(request) -> str:
-    """The filters of a list read by API, as the audit trail keeps them: a passport masked."""
-    query = request.GET.copy()
-    if query.get("passport"):
-        query["passport"] = protect.mask(protect.normalise_document_number(query["passport"]))
-    return "filters: " + "&".join(f"{k}={v}" for k, v in query.items())
+def _filters_audited(filters: CaseFilters, passport: str = "") -> str:
+    """The filters of a list read by API, as the audit trail keeps them: what was searched
+    masked, with its keyed hash (selectors.filters_recorded)."""
+    given = filters.dict(exclude={"limit", "offset", "passport"}, exclude_defaults=True)
+    query = QueryDict(mutable=True)
+    query.update({k: str(v) for k, v in given.items()})
+    recorded = selectors.filters_recorded(query)
+    if passport:
+        recorded["passport"] = protect.recorded(passport)
+    return "filters: " + ("&".join(f"{k}={v}" for k, v in recorded.items()) or "none")
 
 
 # --- reports -----------------------------------------------------------------------------
@@ -475,9 +501,26 @@ def report_attach(request, pk: int, payload: AttachIn):
 
 @router.get("/", response=CasePage, summary="Cases in the user's scope, filtered")
 def case_list(request, filters: Query[CaseFilters]):
+    if "passport" in request.GET:
+        raise ValidationError({"passport": NO_PASSPORT_IN_ADDRESS})
+    return _case_page(request, filters)
+
+
+NO_PASSPORT_IN_ADDRESS = gettext_lazy(
+    "A passport or ID number is never sent in an address: search with POST "
+    "/api/v1/cases/search and the number in the body."
+)
+
+
+@router.post("/search", response=CasePage, summary="Cases found by passport or ID number, filtered")
+def case_search(request, payload: CaseSearchIn):
+    return _case_page(request, payload, passport=payload.passport)
+
+
+def _case_page(request, filters: CaseFilters, passport: str = "") -> dict:
     user = request.user
     require(user, Perm.VIEW_CASES)
-    cases = _filtered(user, filters).order_by("-first_reported_at", "-pk")
+    cases = _filtered(user, filters, passport).order_by("-first_reported_at", "-pk")
     page = _list_items(cases[filters.offset : filters.offset + filters.limit], user)
     if _personal(user) and page:
         audit.record(
@@ -485,7 +528,7 @@ def case_list(request, filters: Query[CaseFilters]):
             actor=user,
             object_type="cases.case",
             object_repr=f"case list by API: {len(page)} cases",
-            reason=_filters_audited(request),
+            reason=_filters_audited(filters, passport),
         )
     return {"count": cases.count(), "items": page}
 

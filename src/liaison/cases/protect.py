@@ -23,9 +23,8 @@ import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
-
 from functools import cached_property
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -34,7 +33,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-
 
 # The format of what encrypt() writes, and its first field. A Fernet token is base64 and
 # never holds a colon, so the two cannot be mistaken for each other.
@@ -167,8 +165,10 @@ def unseal(sealed: bytes) -> bytes:
     key_id = parts[1].decode(errors="replace")
     body = parts[2]
     try:
-        return key_ring().aead(key_id).decrypt(
-            body[:_NONCE_BYTES], body[_NONCE_BYTES:], _header(key_id)
+        return (
+            key_ring()
+            .aead(key_id)
+            .decrypt(body[:_NONCE_BYTES], body[_NONCE_BYTES:], _header(key_id))
         )
     except InvalidTag:
         raise UnreadableCiphertext(
@@ -234,6 +234,14 @@ def mask(value: str) -> str:
     if not value:
         return ""
     return "•" * max(len(value) - 2, 0) + value[-2:]
+
+
+def recorded(number: str) -> str:
+    """A number searched for, as the audit trail keeps it: masked, with the start of its
+    keyed hash under the current key, so that an auditor who holds a number can tell the
+    searches for it apart while the trail itself never tells the number."""
+    normalised = normalise_document_number(number)
+    return f"{mask(normalised)} (hmac {key_ring().current}:{blind_index(normalised)[:16]})"
 
 
 def key_fingerprint() -> str:

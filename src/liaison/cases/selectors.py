@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
@@ -22,7 +22,7 @@ from liaison.core.models import SavedFilter, User
 from liaison.core.permissions import Perm, require
 from liaison.partners.models import PartnerBody
 
-from . import names, permissions
+from . import names, permissions, protect
 from .choices import (
     CaseStatus,
     Category,
@@ -153,13 +153,14 @@ def case_filter(
     """Applies the case list's filters, as CaseFilterForm cleans them: the one read path of
     the case list page and of `GET /api/v1/cases/`. Each one is an indexed lookup (the
     category bitmask and the text searches through trigram indexes on PostgreSQL). `q`
-    matches names, places and references, never a passport: a passport is found only
-    through its own exact field, which only those who may see passports are given. Dates
-    bound at midnight in the reader's time zone."""
+    matches names, places and references, never a passport: a passport or ID number is
+    found only through its exact search (`passport_search`, the number's keyed hashes),
+    which only those who may see passports are given. Dates bound at midnight in the
+    reader's time zone."""
     if data.get("q"):
         queryset = queryset.filter(search.matching(data["q"]))
-    if data.get("passport"):
-        queryset = queryset.filter(search.by_passport(data["passport"]))
+    if data.get("passport_search"):
+        queryset = queryset.filter(search.by_passport_hashes(data["passport_search"].hashes))
     if data.get("place"):
         key = names.query_key(data["place"])
         queryset = queryset.filter(search_keys__contains=key) if key else queryset
@@ -178,6 +179,19 @@ def case_filter(
     return days_between(
         queryset, "first_reported_at", data.get("reported_from"), data.get("reported_to")
     )
+
+
+def filters_recorded(query: QueryDict, passport_searches: Mapping | None = None) -> QueryDict:
+    """A list's filters as the audit trail keeps them: the free-text search (a name, a
+    phone, a handle) and a passport search each masked, with a keyed hash of the text
+    searched (cases.protect.recorded); the other filters as they are."""
+    recorded = query.copy()
+    if recorded.get("q"):
+        recorded["q"] = protect.recorded(recorded["q"])
+    if recorded.get("passport_search"):
+        found = (passport_searches or {}).get(recorded["passport_search"])
+        recorded["passport_search"] = found.masked if found else "(expired)"
+    return recorded
 
 
 # What the export reads; a field read but not loaded would cost a query per row

@@ -28,6 +28,7 @@ urlpatterns += [
 urlpatterns += [
     path("", case_list.case_list, name="list"),
     path("filters/", case_list.saved_filter_save, name="filter_save"),
+    path("search/passport/", case_list.passport_search, name="passport_search"),
     path("filters/<int:pk>/delete/", case_list.saved_filter_delete, name="filter_delete"),
 ]
 

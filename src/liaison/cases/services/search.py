@@ -47,7 +47,11 @@ def matching(query: str) -> Q:
 def by_passport(number: str) -> Q:
     """Cases with a victim or a suspect holding passport or ID `number` (exact, through the
     keyed hash), whether recorded as the person's passport or as a suspect's identifier."""
-    hashes = protect.blind_indexes(number)
+    return by_passport_hashes(protect.blind_indexes(number))
+
+
+def by_passport_hashes(hashes) -> Q:
+    """by_passport, given the number's keyed hashes (as a passport search keeps them)."""
     victims = Victim.objects.filter(passport_hash__in=hashes).values("case_id")
     suspects = Suspect.objects.filter(passport_hash__in=hashes).values("case_id")
     identified = Identifier.objects.filter(

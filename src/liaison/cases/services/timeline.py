@@ -7,7 +7,6 @@ import datetime
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from liaison.core import audit, uploads
 from liaison.core.choices import AuditAction
 from liaison.core.models import User
 
-from .. import permissions
+from .. import documents, permissions
 from ..choices import WRITTEN_ENTRY_KINDS, CaseStatus, EntryKind
 from ..models import Case, CaseTransition, TimelineEntry
 
@@ -101,7 +100,7 @@ def entry_add(
         entry.file_sha256 = hashlib.sha256(data).hexdigest()
         entry.file_size = len(data)
         entry.file_content_type = content_type
-        entry.file.save(entry.file_name, ContentFile(data), save=False)
+        documents.store(entry, data)  # encrypted at rest
     entry.save()
     audit.record(
         AuditAction.CREATE,

@@ -4,6 +4,8 @@ input, calls one service or selector, renders."""
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from liaison.core.formstyle import bootstrapify
 from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
 
-from .. import permissions, selectors, workflow
+from .. import documents, permissions, selectors, workflow
 from ..choices import CaseStatus, Outcome, VictimStatus
 from ..services import people
 from .case_actions import ACTIONS, action_target, blank_form
@@ -174,12 +176,12 @@ def document_download(request: HttpRequest, pk: int, entry: int) -> HttpResponse
     require(request.user, Perm.VIEW_CASE_PERSONAL)
     document = get_object_or_404(case.timeline.exclude(file=""), pk=entry)
     try:
-        handle = document.file.open("rb")
+        data = documents.content(document)  # decrypted for this reader only
     except FileNotFoundError:
         raise Http404 from None
     audit.record_viewed(document, actor=request.user)
     return FileResponse(
-        handle,
+        io.BytesIO(data),
         as_attachment=True,
         filename=document.file_name,
         content_type=document.file_content_type or "application/octet-stream",
