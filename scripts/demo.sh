@@ -24,4 +24,4 @@ trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 bind=${LIAISON_BIND:-127.0.0.1:8000}
 say "Serving Liaison on http://$bind (Ctrl+C stops it)"
 .venv/bin/gunicorn liaison.wsgi:application --bind "$bind" --workers "${LIAISON_WORKERS:-2}" \
-  --access-logfile - --error-logfile -
+  --error-logfile -

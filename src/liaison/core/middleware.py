@@ -110,11 +110,15 @@ class RequestContextMiddleware:
             reset_request_context(token)
         response["X-Request-ID"] = request.id
         user = getattr(request, "user", None)
+        # The access log of the product (gunicorn writes none): the path without its query
+        # string, always, since a list's query holds what was searched for (a name, a phone)
+        # and a log is kept and copied where the audit trail's protections do not reach.
         log.info(
             "request",
             extra={
                 "method": request.method,
                 "path": request.path,
+                "client": client_address(request),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user": user.get_username() if user is not None and user.is_authenticated else None,
