@@ -186,10 +186,10 @@ def filters_recorded(query: QueryDict, passport_searches: Mapping | None = None)
     phone, a handle) and a passport search each masked, with a keyed hash of the text
     searched (cases.protect.recorded); the other filters as they are."""
     recorded = query.copy()
-    if recorded.get("q"):
-        recorded["q"] = protect.recorded(recorded["q"])
-    if recorded.get("passport_search"):
-        found = (passport_searches or {}).get(recorded["passport_search"])
+    if text := query.get("q"):
+        recorded["q"] = protect.recorded(text)
+    if token := query.get("passport_search"):
+        found = (passport_searches or {}).get(token)
         recorded["passport_search"] = found.masked if found else "(expired)"
     return recorded
 

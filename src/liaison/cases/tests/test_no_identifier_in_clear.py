@@ -169,3 +169,18 @@ def test_the_audit_entry_of_a_suspects_number_is_masked(suspect):
     assert created.object_repr == "Passport / ID number ••••••26"
     assert NUMBER not in json.dumps(created.changes)
     assert protect.blind_index(NUMBER) not in json.dumps(created.changes)
+
+
+def test_a_suspects_number_is_shown_masked_and_in_clear_only_on_request_recorded(
+    suspect, open_case, personas, client_for
+):
+    client = client_for(personas.overseas)
+    page = client.get(reverse("cases:detail", args=[open_case.pk]), {"tab": "people"})
+    assert "••••••26" in page.content.decode() and NUMBER not in page.content.decode()
+    identifier = suspect.identifiers.get(kind=IdentifierKind.PASSPORT)
+    url = reverse("cases:passport", args=[open_case.pk, "identifier", identifier.pk])
+    shown = client.post(url, HTTP_HX_REQUEST="true")
+    assert shown.status_code == 200 and NUMBER in shown.content.decode()
+    event = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="cases.identifier")
+    assert event.object_id == str(identifier.pk) and NUMBER not in event.object_repr
+    assert client_for(personas.commissioner).post(url).status_code == 403

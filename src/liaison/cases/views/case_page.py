@@ -20,7 +20,8 @@ from liaison.core.permissions import Perm, can, require
 from liaison.core.views import apply_errors
 
 from .. import documents, permissions, selectors, workflow
-from ..choices import CaseStatus, Outcome, VictimStatus
+from ..choices import DOCUMENT_KINDS, CaseStatus, Outcome, VictimStatus
+from ..models import Identifier
 from ..services import people
 from .case_actions import ACTIONS, action_target, blank_form
 
@@ -152,10 +153,15 @@ def case_action_form(request: HttpRequest, pk: int, action: str, item: int | Non
 
 @require_POST
 def passport_reveal(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
-    """The passport number in clear for someone allowed to see it (audited by the service);
+    """The passport number in clear for someone allowed to see it (audited by the service):
+    a victim's, a suspect's, or a suspect's passport or ID identifier;
     an htmx request gets the number alone, in place of the masked one."""
     case = selectors.get_case_for_user(request.user, pk)
-    related = {"victim": case.victims, "suspect": case.suspects}.get(kind)
+    related = {
+        "victim": case.victims,
+        "suspect": case.suspects,
+        "identifier": Identifier.objects.filter(suspect__case=case, kind__in=DOCUMENT_KINDS),
+    }.get(kind)
     if related is None:
         raise Http404
     person = get_object_or_404(related, pk=item)
