@@ -34,7 +34,8 @@ from liaison.partners.selectors import country_by_code
 from liaison.personnel.models import Post
 
 from . import permissions, protect, selectors, workflow
-from .forms.casework import CaseFilterForm, PassportSearch
+from .forms.casework import CaseFilterForm
+from .forms.passport import PassportSearch
 from .models import Case, Report, Suspect, Victim, person_name
 from .services import intake, targets
 

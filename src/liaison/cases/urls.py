@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import analysis, case_list, case_page, exchange, intake
+from .views import analysis, case_list, case_page, exchange, intake, passport_search
 
 app_name = "cases"
 
@@ -28,7 +28,7 @@ urlpatterns += [
 urlpatterns += [
     path("", case_list.case_list, name="list"),
     path("filters/", case_list.saved_filter_save, name="filter_save"),
-    path("search/passport/", case_list.passport_search, name="passport_search"),
+    path("search/passport/", passport_search.passport_search, name="passport_search"),
     path("filters/<int:pk>/delete/", case_list.saved_filter_delete, name="filter_delete"),
 ]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,7 +22,6 @@ from liaison.partners.forms import CountryField
 from liaison.partners.models import Contact, PartnerBody
 from liaison.personnel.models import Post
 
-from .. import protect
 from ..choices import (
     WRITTEN_ENTRY_KINDS,
     CaseStatus,
@@ -46,6 +44,7 @@ from ..models import Case, Suspect, Victim
 from ..services.casework import CASE_FIELDS
 from ..services.people import SUSPECT_FIELDS, VICTIM_FIELDS
 from ..workflow import LIVING_STATUSES, VICTIMS
+from .passport import PassportSearch, PassportSearchFilter
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -67,7 +66,7 @@ def _not_in_future(value):
 # The list ---------------------------------------------------------------------------------
 
 
-class CaseFilterForm(ListFilterForm):
+class CaseFilterForm(PassportSearchFilter, ListFilterForm):
     """The working list's filters. A passport or ID number never travels in the list's
     address: it is searched by POST (PassportSearchForm), which leaves a token here,
     `passport_search`, naming the search kept in the session as the number's keyed hashes.
@@ -75,7 +74,6 @@ class CaseFilterForm(ListFilterForm):
     personal data may search by name, phone or identifier (`q`): an analyst works with
     facts and figures."""
 
-    passport_search = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     place = forms.CharField(label=_("Province / city"), required=False, max_length=100)
     country = CountryField(label=_("Country"), required=False, empty_label=_("All"))
     category = forms.ChoiceField(
@@ -104,30 +102,22 @@ class CaseFilterForm(ListFilterForm):
         passport_searches: Mapping[str, PassportSearch] | None = None,
         **kwargs,
     ):
-        super().__init__(*args, **kwargs)
+        super().__init__(
+            *args,
+            may_search_passports=may_search_passports,
+            passport_searches=passport_searches,
+            **kwargs,
+        )
         self.fields["q"].label = _("Name, phone or reference")
         self.may_search_people = may_search_people
         if not may_search_people:
             self.fields["q"].widget = forms.HiddenInput()
-        self.passport_searches = passport_searches or {}
-        if not may_search_passports:
-            del self.fields["passport_search"]
 
     def clean_q(self) -> str:
         text = self.cleaned_data.get("q") or ""
         if text.strip() and not self.may_search_people:
             raise ValidationError(NO_SEARCH_BY_PERSON)
         return text
-
-    def clean_passport_search(self) -> PassportSearch | None:
-        token = self.cleaned_data.get("passport_search")
-        if not token:
-            return None
-        if token not in self.passport_searches:
-            raise ValidationError(
-                _("This passport search is no longer kept; search for the number again.")
-            )
-        return self.passport_searches[token]
 
     def clean(self):
         data = super().clean()
@@ -142,28 +132,6 @@ NO_SEARCH_BY_PERSON = _(
     "Your role works with facts and figures only: cases are not searched by name, phone, "
     "passport or other identifier. Filter by place, country, category, status or date."
 )
-
-
-@dataclass(frozen=True)
-class PassportSearch:
-    """An exact passport or ID search as the session keeps it: the number's keyed hashes
-    under every key, and the number masked to show what was searched."""
-
-    hashes: tuple[str, ...]
-    masked: str
-
-
-class PassportSearchForm(forms.Form):
-    """The exact search by passport or ID number, sent by POST so that the number stays out
-    of addresses, browser histories and access logs."""
-
-    passport = forms.CharField(label=_("Passport or ID number"), max_length=30)
-
-    def clean_passport(self) -> str:
-        number = protect.normalise_document_number(self.cleaned_data["passport"])
-        if not number:
-            raise ValidationError(_("Give the passport or ID number."))
-        return number
 
 
 class SavedFilterForm(forms.Form):

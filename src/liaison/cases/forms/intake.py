@@ -23,6 +23,7 @@ from ..choices import Category, Channel, Priority, ReportStatus
 from ..models import Report
 from ..services import intake
 from ..zones import default_zone
+from .passport import PassportSearchFilter
 
 # The categories a duty officer can toggle on the quick screen; the rest on completion.
 QUICK_CATEGORIES = (
@@ -332,7 +333,9 @@ class QuickIntakeForm(_IntakeForm):
         return data
 
 
-class ReportFilterForm(ListFilterForm):
+class ReportFilterForm(PassportSearchFilter, ListFilterForm):
+    """The report list's filters; a passport is searched by POST (forms.passport)."""
+
     q = forms.CharField(label=_("Reference, name or phone"), required=False, max_length=200)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *ReportStatus.choices]
@@ -361,14 +364,11 @@ class ReportFilterForm(ListFilterForm):
     date_to = forms.DateField(
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    passport = forms.CharField(label=_("Passport number"), required=False, max_length=30)
 
     def __init__(self, *args, personal: bool, passports: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, may_search_passports=passports, **kwargs)
         if not personal:
             self.fields["q"].label = _("Reference")
-        if not passports:
-            del self.fields["passport"]
 
     def clean(self):
         data = super().clean()

@@ -162,12 +162,21 @@ def test_an_analyst_searches_by_reference_only(client_for, personas, reports):
 def test_the_passport_search_is_exact_and_only_for_those_who_see_passports(
     client_for, personas, reports
 ):
-    assert listed(client_for(personas.ico), passport="m0000 0011") == [reports["older"].reference]
-    analyst = client_for(personas.analyst).get(
-        reverse("cases:report_list"), {"passport": "M00000011"}
+    client = client_for(personas.ico)
+    sent = client.post(
+        reverse("cases:passport_search"), {"passport": "m0000 0011", "list": "reports"}
     )
-    assert "passport" not in analyst.context["listing"].form.fields
-    assert analyst.context["listing"].total == 4  # the parameter is ignored
+    assert sent.status_code == 302 and "0011" not in sent.url
+    assert sent.url.startswith(reverse("cases:report_list") + "?passport_search=")
+    page = client.get(sent.url)
+    assert [r.reference for r in page.context["listing"].page] == [reports["older"].reference]
+    assert "•••••••11" in page.content.decode()
+    analyst = client_for(personas.analyst)
+    refused = analyst.post(reverse("cases:passport_search"), {"passport": "M00000011"})
+    assert refused.status_code == 403
+    listing = analyst.get(reverse("cases:report_list"), {"passport_search": "x"})
+    assert "passport_search" not in listing.context["listing"].form.fields
+    assert listing.context["listing"].total == 4  # the parameter is ignored
 
 
 def export(client, **params):

@@ -3,11 +3,7 @@ calls one selector, renders."""
 
 from __future__ import annotations
 
-import secrets
-from urllib.parse import urlencode
-
 from django.contrib import messages
-from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,19 +16,16 @@ from liaison.core import audit, mfa
 from liaison.core.choices import AuditAction
 from liaison.core.listing import build_listing, export_audited, wants_export
 from liaison.core.models import SavedFilter
-from liaison.core.permissions import Perm, can, refuse, require
+from liaison.core.permissions import Perm, can, require
 
-from .. import permissions, protect, selectors
+from .. import permissions, selectors
 from ..forms import casework as forms
+from .passport_search import kept_searches, passport_search_context
 
 NAV = {"active_nav": "cases"}
 PER_PAGE = 50
 # Never kept in a saved filter: the page, an export, and a passport search.
 NOT_SAVED = ("page", "export", "passport_search")
-# The exact passport searches a session keeps (their keyed hashes, never the number),
-# newest last, so the list's pages and filters still apply to the last few.
-PASSPORT_SEARCHES = "cases:passport-searches"
-KEPT_SEARCHES = 5
 
 
 @require_GET
@@ -47,7 +40,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         form_kwargs={
             "may_search_passports": permissions.sees_passports(user),
             "may_search_people": permissions.sees_personal_data(user),
-            "passport_searches": _passport_searches(request.session),
+            "passport_searches": kept_searches(request.session),
         },
         columns=columns,
         apply_filters=selectors.case_filter,  # the search too: names, phones, references
@@ -76,56 +69,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "personal": personal,
             "saved_filters": selectors.saved_filters(user),
             "save_form": forms.SavedFilterForm(initial={"query": _saveable(request.GET)}),
-            "passport_form": forms.PassportSearchForm()
-            if permissions.sees_passports(user)
-            else None,
-            "passport_searched": _searched(listing.form),
+            **passport_search_context(user, listing.form),
         },
     )
-
-
-def _searched(form) -> str:
-    """The masked number of the passport search the list shows, if any."""
-    found = form.cleaned_data.get("passport_search") if form.is_bound and form.is_valid() else None
-    return found.masked if found else ""
-
-
-def _passport_searches(session: SessionBase) -> dict[str, forms.PassportSearch]:
-    return {
-        token: forms.PassportSearch(hashes=tuple(kept["hashes"]), masked=kept["masked"])
-        for token, kept in session.get(PASSPORT_SEARCHES, {}).items()
-    }
-
-
-@require_POST
-def passport_search(request: HttpRequest) -> HttpResponse:
-    """The exact search by passport or ID number: the number comes by POST and is kept in
-    the session only as its keyed hashes, under a random token the list's address carries;
-    the search is recorded with the number masked."""
-    user = request.user
-    require(user, Perm.VIEW_CASES)
-    if not permissions.sees_passports(user):
-        refuse(user, what="cases.case:passport-search")
-    form = forms.PassportSearchForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["passport"]))
-        return redirect("cases:list")
-    number = form.cleaned_data["passport"]
-    token = secrets.token_urlsafe(12)
-    kept = list(request.session.get(PASSPORT_SEARCHES, {}).items())[-(KEPT_SEARCHES - 1) :]
-    request.session[PASSPORT_SEARCHES] = {
-        **dict(kept),
-        token: {"hashes": protect.blind_indexes(number), "masked": protect.mask(number)},
-    }
-    audit.record(
-        AuditAction.VIEW,
-        actor=user,
-        object_type="cases.case",
-        object_repr="passport search",
-        reason="passport=" + protect.recorded(number),
-    )
-    query = urlencode({"passport_search": token, "status": "all"})
-    return redirect(reverse("cases:list") + "?" + query)
 
 
 def _total_text(total: int) -> str:
@@ -139,7 +85,7 @@ def _export(request, queryset, columns, fmt):
     """The export, audited; a passport search is recorded by its masked number, and never
     left to a job (which has no session to find it in): that export is made at once."""
     token = request.GET.get("passport_search")
-    request.GET = selectors.filters_recorded(request.GET, _passport_searches(request.session))
+    request.GET = selectors.filters_recorded(request.GET, kept_searches(request.session))
     return export_audited(
         request, queryset, columns, fmt=fmt, filename="cases", may_queue=not token
     )

@@ -34,7 +34,8 @@ from ..choices import Category, ReportStatus
 from ..fields import has_category
 from ..forms import intake as forms
 from ..models import Case, IntakeSubmission, Report
-from ..services import intake, search
+from ..services import intake
+from .passport_search import kept_searches, passport_search_context
 
 log = logging.getLogger("liaison.cases.intake")
 NAV = {"active_nav": "cases"}
@@ -89,9 +90,8 @@ def _filter(queryset, data: dict, *, personal: bool):
         queryset = queryset.filter(received_at__date__gte=data["date_from"])
     if data.get("date_to"):
         queryset = queryset.filter(received_at__date__lte=data["date_to"])
-    if data.get("passport"):
-        found = search.reports_by_passport(data["passport"]).values("pk")
-        queryset = queryset.filter(pk__in=found)
+    if found := data.get("passport_search"):
+        queryset = queryset.filter(passport_hash__in=found.hashes)
     return queryset
 
 
@@ -105,7 +105,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
         request,
         permissions.report_scope(Report.objects.select_related("country", "case"), user),
         form_class=forms.ReportFilterForm,
-        form_kwargs={"personal": personal, "passports": permissions.sees_passports(user)},
+        form_kwargs={
+            "personal": personal,
+            "passports": permissions.sees_passports(user),
+            "passport_searches": kept_searches(request.session),
+        },
         columns=columns,
         apply_filters=lambda queryset, data: _filter(queryset, data, personal=personal),
         default_sort="-received_at",
@@ -115,13 +119,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
             return again
         columns = forms.report_columns(personal=personal, export=True)
         queryset = queryset.select_related("post")
+        token = request.GET.get("passport_search")
+        request.GET = selectors.filters_recorded(request.GET, kept_searches(request.session))
         return export_audited(
             request,
             queryset,
             columns,
             fmt=fmt,
             filename="reports",
-            may_queue=not request.GET.get("passport"),  # never kept in a job's parameters
+            may_queue=not token,  # a job has no session to find the search in
         )
     for report in listing.page:
         report.category_labels = [Category(code).label for code in report.categories]
@@ -132,6 +138,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             **NAV,
             "listing": listing,
             "personal": personal,
+            **passport_search_context(user, listing.form),
             "can_export": can(user, Perm.EXPORT_DATA),
             "can_work": can(user, Perm.WORK_CASES),
             "unprocessed_count": intake.unprocessed_submissions(user).count()
