@@ -1,7 +1,10 @@
-"""`liaison rotate-keys`: the field-encryption keys of passport numbers.
+"""`liaison rotate-keys`: the field-encryption keys of passport and ID numbers and of case
+documents.
 
     liaison rotate-keys --create          write a first key file (refuses to overwrite one)
-    liaison rotate-keys                   add a key, make it current, re-encrypt and re-hash
+    liaison rotate-keys                   add a key, make it current, re-encrypt (AES-256-GCM)
+                                          every number, sealed intake field and case document,
+                                          and re-hash the numbers
     liaison rotate-keys --retire-old      … then remove every other key from the file
 
 The key file lives outside the database (settings.LIAISON_FIELD_KEYS_FILE); keys are never
@@ -18,7 +21,10 @@ from liaison.cases import keys, protect
 
 
 class Command(BaseCommand):
-    help = "Creates or rotates the keys that encrypt passport numbers (keys are never printed)."
+    help = (
+        "Creates or rotates the keys that encrypt passport and ID numbers and case documents "
+        "(keys are never printed)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--create", action="store_true", help="Write a first key file.")
@@ -44,6 +50,9 @@ class Command(BaseCommand):
         except keys.KeyFileError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"New key {done['key']} added to {path} and made current.")
-        self.stdout.write(f"Passport numbers re-encrypted and re-hashed: {done['changed']}.")
+        self.stdout.write(
+            "Passport and ID numbers, sealed intake fields and case documents re-encrypted: "
+            f"{done['changed']}."
+        )
         if done["retired"]:
             self.stdout.write(f"Old keys removed from the file: {', '.join(done['retired'])}.")
