@@ -32,7 +32,7 @@ def test_the_officer_sees_who_viewed_the_victims_newest_first(
     with time_machine.travel(start, tick=False):
         client_for(personas.commissioner).get(reverse("cases:detail", args=[open_case.pk]))
     with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):
-        people.passport_reveal(actor=personas.ico, person=victim)
+        people.passport_reveal(actor=personas.ico, person=victim, purpose="investigation")
     with time_machine.travel(start + datetime.timedelta(hours=2), tick=False):
         audit.record_viewed(received_report, actor=personas.admin)
     unrelated = audit.record(AuditAction.UPDATE, actor=personas.ico, obj=open_case)

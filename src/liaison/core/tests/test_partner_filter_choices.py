@@ -20,6 +20,7 @@ from liaison.cases.tests.conftest import (  # noqa: F401 — the fixtures the wo
 from liaison.core.listing import ListFilterForm
 from liaison.core.tests.factories import CountryFactory, PartnerBodyFactory
 from liaison.core.tests.test_url_permissions import _ask
+from liaison.core.tests.test_url_permissions import shared_world as shared_world
 from liaison.core.tests.test_url_permissions import world as world
 from liaison.core.tests.url_registry import REGISTRY
 from liaison.partners.models import Country, PartnerBody
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def other_partners(world, institutions):
+def other_partners(world):
     """Agreements, directory entries and countries of two other agencies."""
     for code, alpha3, numeric, name in (
         ("KZ", "KAZ", "398", "Kazakhstan"),
@@ -41,7 +42,7 @@ def other_partners(world, institutions):
         AgreementFactory(
             counterpart=body,
             country=body.country,
-            institution=institutions.seoul,
+            institution=world.seoul,
             status=AgreementStatus.ACTIVE,
         )
 
