@@ -3,8 +3,6 @@ real CTAP2 key in software): an officer adds a security key on the profile, sign
 it instead of a code, confirms it is them with the password and the key before a
 sensitive act, and removes it. An answer captured on the way is refused when sent again."""
 
-import json
-
 import pytest
 from playwright.sync_api import expect
 
@@ -95,4 +93,5 @@ def test_an_officer_adds_a_security_key_signs_in_with_it_and_removes_it(
     expect(page.locator(".alert-success")).to_contain_text("removed")
     expect(page.locator("[data-passkey-list]")).to_have_count(0)
     removal = AuditEvent.objects.get(reason="passkey removed", actor__username="key.holder")
-    assert json.dumps(removal.changes["passkeys"]) == '{"before": "Desk YubiKey", "after": ""}'
+    # Compared as data: PostgreSQL's jsonb keeps the keys in an order of its own.
+    assert removal.changes["passkeys"] == {"before": "Desk YubiKey", "after": ""}
