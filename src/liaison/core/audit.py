@@ -123,7 +123,10 @@ def record(
     # fails that transaction whole); the chain head stays locked until it ends.
     with transaction.atomic(using=using, savepoint=False):
         (linked,) = audit_chain.link([entry], using)
-        return AuditEvent.objects.using(using).create(**linked)
+        # Through the router when on the default database: it notes the request's write,
+        # which pins the browser to the primary (read-your-writes with a replica).
+        events = AuditEvent.objects if using == "default" else AuditEvent.objects.using(using)
+        return events.create(**linked)
 
 
 def record_created(obj: models.Model, *, actor, reason: str = "") -> AuditEvent:
