@@ -34,11 +34,4 @@ def send_reminders(run: jobs.JobRun) -> jobs.JobOutcome:
     return jobs.JobOutcome(summary=summary, data=vars(sent))
 
 
-_hour, _minute = (int(part) for part in settings.LIAISON_REMINDERS_AT.split(":"))
-jobs.periodic(
-    "agreements.reminders",
-    when=jobs.at_local(_hour, _minute),
-    slot="%Y-%m-%d",
-    job_kind="agreements.reminders",
-    on_start=True,  # a worker started after the hour still sends today's
-)
+jobs.daily("agreements.reminders", at=settings.LIAISON_REMINDERS_AT)

@@ -30,11 +30,4 @@ def disable_stale_accounts(run: jobs.JobRun) -> jobs.JobOutcome:
     return jobs.JobOutcome(summary=summary, data=vars(done))
 
 
-_hour, _minute = (int(part) for part in str(settings.LIAISON_ACCOUNT_JOBS_AT).split(":"))
-jobs.periodic(
-    KIND,
-    when=jobs.at_local(_hour, _minute),
-    slot="%Y-%m-%d",
-    job_kind=KIND,
-    on_start=True,  # a worker started after the hour still runs today's
-)
+jobs.daily(KIND, at=settings.LIAISON_ACCOUNT_JOBS_AT)

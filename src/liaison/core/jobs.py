@@ -591,6 +591,15 @@ def at_local(hour: int, minute: int = 0) -> Callable[[datetime.datetime], bool]:
     return due
 
 
+def daily(kind: str, *, at: str) -> Periodic:
+    """A job of `kind` every day at `at` ("HH:MM", the agency's time, from a setting); a
+    worker started after the hour still runs today's."""
+    hour, minute = (int(part) for part in str(at).split(":"))
+    return periodic(
+        kind, when=at_local(hour, minute), slot="%Y-%m-%d", job_kind=kind, on_start=True
+    )
+
+
 def every_minute(now: datetime.datetime) -> bool:
     return True
 

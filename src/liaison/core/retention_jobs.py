@@ -48,11 +48,4 @@ def retention_run(run: jobs.JobRun, dry_run: bool = False) -> jobs.JobOutcome:
     )
 
 
-_hour, _minute = (int(part) for part in str(settings.LIAISON_RETENTION_AT).split(":"))
-jobs.periodic(
-    KIND,
-    when=jobs.at_local(_hour, _minute),
-    slot="%Y-%m-%d",
-    job_kind=KIND,
-    on_start=True,  # a worker started after the hour still runs today's
-)
+jobs.daily(KIND, at=settings.LIAISON_RETENTION_AT)
