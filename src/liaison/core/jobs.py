@@ -591,7 +591,7 @@ def at_local(hour: int, minute: int = 0) -> Callable[[datetime.datetime], bool]:
     return due
 
 
-def daily(kind: str, *, at: str) -> Periodic:
+def daily(kind: str, *, at: object) -> Periodic:
     """A job of `kind` every day at `at` ("HH:MM", the agency's time, from a setting); a
     worker started after the hour still runs today's."""
     hour, minute = (int(part) for part in str(at).split(":"))
